@@ -1,0 +1,279 @@
+"""Validate pathway files and load them into the database, idempotently.
+
+Every file is validated before anything is written; one bad file means nothing is loaded. A file
+whose (slug, version) is already loaded with the same checksum is skipped; with a different
+checksum it is refused, because a published version must never change in place.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from .models import ChecklistItem, Pathway, Stage
+from .roles import AnswerType, ResponsibleBody, Role
+
+PATHWAY_DIR = Path(__file__).resolve().parent / "pathways"
+FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9-]+)\.v(?P<version>\d+)\.yaml$")
+STAGE_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+ITEM_KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+YES_NO_NA = ("yes", "no", "na")
+
+PATHWAY_KEYS = {"slug", "version", "name", "description", "stages"}
+STAGE_KEYS = {"key", "name", "purpose", "responsible_body", "gate_question", "roles", "items"}
+ITEM_KEYS = {
+    "key", "text", "help", "role", "type", "required", "choices", "condition", "signoff", "sources",
+}  # fmt: skip
+SOURCE_KEYS = {"title", "article", "url"}
+
+
+class PathwayFileError(Exception):
+    """A pathway file is invalid. The message names the file and, where it can, the item."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    slug: str
+    version: int
+    created: bool
+
+
+def _bilingual(value: Any, where: str, field: str, *, required: bool = True) -> tuple[str, str]:
+    if value is None and not required:
+        return "", ""
+    if not isinstance(value, dict) or set(value) - {"da", "en"}:
+        raise PathwayFileError(f"{where}: '{field}' must be a mapping with 'da' and 'en'.")
+    da, en = value.get("da"), value.get("en")
+    for lang, text in (("da", da), ("en", en)):
+        if not isinstance(text, str) or not text.strip():
+            raise PathwayFileError(f"{where}: '{field}' is missing its {lang} text.")
+    return da.strip(), en.strip()
+
+
+def _unknown(data: dict, allowed: set[str], where: str) -> None:
+    extra = sorted(set(data) - allowed)
+    if extra:
+        raise PathwayFileError(f"{where}: unknown key(s) {', '.join(extra)}.")
+
+
+def parse_pathway_file(path: Path) -> dict:
+    """Read and validate one file; return a normalised structure ready to load."""
+    name = path.name
+    match = FILE_NAME.match(name)
+    if not match:
+        raise PathwayFileError(f"{name}: file name must be '<slug>.v<version>.yaml'.")
+    raw = path.read_bytes()
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise PathwayFileError(f"{name}: not valid YAML ({exc}).") from exc
+    if not isinstance(data, dict):
+        raise PathwayFileError(f"{name}: the file must hold a mapping.")
+    _unknown(data, PATHWAY_KEYS, name)
+    if data.get("slug") != match["slug"] or data.get("version") != int(match["version"]):
+        raise PathwayFileError(f"{name}: slug and version must match the file name.")
+    name_da, name_en = _bilingual(data.get("name"), name, "name")
+    desc_da, desc_en = _bilingual(data.get("description"), name, "description", required=False)
+    stages_raw = data.get("stages")
+    if not isinstance(stages_raw, list) or not stages_raw:
+        raise PathwayFileError(f"{name}: 'stages' must be a non-empty list.")
+
+    stages: list[dict] = []
+    items_by_key: dict[str, dict] = {}
+    stage_keys: set[str] = set()
+    for stage_raw in stages_raw:
+        stage = _parse_stage(stage_raw, name, stage_keys)
+        for item in stage["items"]:
+            if item["key"] in items_by_key:
+                raise PathwayFileError(f"{name}: item {item['key']}: duplicate key.")
+            if not item["key"].startswith(stage["key"] + "."):
+                raise PathwayFileError(
+                    f"{name}: item {item['key']}: key must start with '{stage['key']}.'."
+                )
+            _check_condition(item, items_by_key, name)
+            items_by_key[item["key"]] = item
+        stages.append(stage)
+    return {
+        "slug": data["slug"],
+        "version": data["version"],
+        "name_da": name_da,
+        "name_en": name_en,
+        "description_da": desc_da,
+        "description_en": desc_en,
+        "stages": stages,
+        "source_file": name,
+        "checksum": hashlib.sha256(raw).hexdigest(),
+    }
+
+
+def _parse_stage(raw: Any, file_name: str, seen: set[str]) -> dict:
+    if not isinstance(raw, dict):
+        raise PathwayFileError(f"{file_name}: every stage must be a mapping.")
+    key = raw.get("key")
+    where = f"{file_name}: stage {key}"
+    if not isinstance(key, str) or not STAGE_KEY.match(key):
+        raise PathwayFileError(f"{where}: key must be lower-case letters, digits and '_'.")
+    if key in seen:
+        raise PathwayFileError(f"{where}: duplicate stage key.")
+    seen.add(key)
+    _unknown(raw, STAGE_KEYS, where)
+    name_da, name_en = _bilingual(raw.get("name"), where, "name")
+    purpose_da, purpose_en = _bilingual(raw.get("purpose"), where, "purpose", required=False)
+    gate_da, gate_en = _bilingual(raw.get("gate_question"), where, "gate_question", required=False)
+    body = raw.get("responsible_body")
+    if body not in ResponsibleBody.values:
+        raise PathwayFileError(f"{where}: responsible_body must be one of {ResponsibleBody.values}.")
+    roles = raw.get("roles", [])
+    if not isinstance(roles, list) or any(role not in Role.values for role in roles):
+        raise PathwayFileError(f"{where}: roles must be a list of {Role.values}.")
+    items_raw = raw.get("items")
+    if not isinstance(items_raw, list) or not items_raw:
+        raise PathwayFileError(f"{where}: 'items' must be a non-empty list.")
+    return {
+        "key": key,
+        "name_da": name_da,
+        "name_en": name_en,
+        "purpose_da": purpose_da,
+        "purpose_en": purpose_en,
+        "gate_question_da": gate_da,
+        "gate_question_en": gate_en,
+        "responsible_body": body,
+        "roles": roles,
+        "items": [_parse_item(item, file_name) for item in items_raw],
+    }
+
+
+def _parse_item(raw: Any, file_name: str) -> dict:
+    if not isinstance(raw, dict):
+        raise PathwayFileError(f"{file_name}: every item must be a mapping.")
+    key = raw.get("key")
+    where = f"{file_name}: item {key}"
+    if not isinstance(key, str) or not ITEM_KEY.match(key):
+        raise PathwayFileError(f"{where}: key must look like 'stage_key.item_key'.")
+    _unknown(raw, ITEM_KEYS, where)
+    text_da, text_en = _bilingual(raw.get("text"), where, "text")
+    help_da, help_en = _bilingual(raw.get("help"), where, "help", required=False)
+    role = raw.get("role")
+    if role not in Role.values:
+        raise PathwayFileError(f"{where}: role must be one of {Role.values}.")
+    answer_type = raw.get("type")
+    if answer_type not in AnswerType.values:
+        raise PathwayFileError(f"{where}: type must be one of {AnswerType.values}.")
+    required = raw.get("required", False)
+    if not isinstance(required, bool):
+        raise PathwayFileError(f"{where}: required must be true or false.")
+    choices = raw.get("choices", [])
+    if answer_type == AnswerType.CHOICE:
+        if not isinstance(choices, list) or len(choices) < 2:
+            raise PathwayFileError(f"{where}: a choice item needs at least two choices.")
+        choice_keys = set()
+        for choice in choices:
+            if not isinstance(choice, dict) or not isinstance(choice.get("key"), str):
+                raise PathwayFileError(f"{where}: every choice needs a key, da and en.")
+            _unknown(choice, {"key", "da", "en"}, where)
+            _bilingual({"da": choice.get("da"), "en": choice.get("en")}, where, "choice")
+            if choice["key"] in choice_keys:
+                raise PathwayFileError(f"{where}: duplicate choice key {choice['key']}.")
+            choice_keys.add(choice["key"])
+    elif choices:
+        raise PathwayFileError(f"{where}: only choice items may have choices.")
+    signoff = raw.get("signoff") or ""
+    if signoff and signoff not in Role.values:
+        raise PathwayFileError(f"{where}: signoff must be one of {Role.values}.")
+    sources = raw.get("sources", [])
+    if not isinstance(sources, list):
+        raise PathwayFileError(f"{where}: sources must be a list.")
+    for source in sources:
+        if not isinstance(source, dict) or not source.get("title"):
+            raise PathwayFileError(f"{where}: every source needs a title.")
+        _unknown(source, SOURCE_KEYS, where)
+        url = source.get("url", "")
+        if url and not str(url).startswith("https://"):
+            raise PathwayFileError(f"{where}: source URLs must start with https://.")
+    condition = raw.get("condition") or {}
+    if condition:
+        if not isinstance(condition, dict) or set(condition) - {"item", "equals", "in"}:
+            raise PathwayFileError(f"{where}: condition must have 'item' and 'equals' or 'in'.")
+        if ("equals" in condition) == ("in" in condition):
+            raise PathwayFileError(f"{where}: condition needs exactly one of 'equals' and 'in'.")
+    return {
+        "key": key,
+        "text_da": text_da,
+        "text_en": text_en,
+        "help_da": help_da,
+        "help_en": help_en,
+        "role": role,
+        "answer_type": answer_type,
+        "required": required,
+        "choices": choices if answer_type == AnswerType.CHOICE else [],
+        "condition": condition,
+        "signoff_role": signoff,
+        "sources": [{k: str(v) for k, v in source.items()} for source in sources],
+    }
+
+
+def _check_condition(item: dict, earlier: dict[str, dict], file_name: str) -> None:
+    condition = item["condition"]
+    if not condition:
+        return
+    where = f"{file_name}: item {item['key']}"
+    target = earlier.get(condition.get("item"))
+    if target is None:
+        raise PathwayFileError(
+            f"{where}: condition points to '{condition.get('item')}', which is not an item "
+            "earlier in the pathway."
+        )
+    values = [condition["equals"]] if "equals" in condition else condition["in"]
+    if not isinstance(values, list) or not values:
+        raise PathwayFileError(f"{where}: condition 'in' must be a non-empty list.")
+    if target["answer_type"] == AnswerType.YES_NO_NA:
+        allowed = set(YES_NO_NA)
+    elif target["answer_type"] == AnswerType.CHOICE:
+        allowed = {choice["key"] for choice in target["choices"]}
+    else:
+        raise PathwayFileError(f"{where}: conditions may only refer to yes/no or choice items.")
+    bad = [value for value in values if value not in allowed]
+    if bad:
+        raise PathwayFileError(f"{where}: condition value(s) {bad} are not answers of that item.")
+    item["condition"] = {"item": condition["item"], "values": values}
+
+
+def discover_files(directory: Path = PATHWAY_DIR) -> list[Path]:
+    return sorted(directory.glob("*.yaml"))
+
+
+def load_pathways(paths: list[Path] | None = None) -> list[LoadResult]:
+    """Validate all files, then load the new ones in one transaction. Raises PathwayFileError."""
+    parsed = [parse_pathway_file(path) for path in (paths or discover_files())]
+    results = []
+    with transaction.atomic():
+        for data in parsed:
+            existing = Pathway.objects.filter(slug=data["slug"], version=data["version"]).first()
+            if existing:
+                if existing.checksum != data["checksum"]:
+                    raise PathwayFileError(
+                        f"{data['source_file']}: version {data['version']} of '{data['slug']}' is "
+                        "already published with different content. Never edit a published "
+                        "version: copy it to a new file with a higher version."
+                    )
+                results.append(LoadResult(data["slug"], data["version"], created=False))
+                continue
+            _create(data)
+            results.append(LoadResult(data["slug"], data["version"], created=True))
+    return results
+
+
+def _create(data: dict) -> Pathway:
+    stages = data.pop("stages")
+    pathway = Pathway.objects.create(**data)
+    for order, stage_data in enumerate(stages):
+        items = stage_data.pop("items")
+        stage = Stage.objects.create(pathway=pathway, order=order, **stage_data)
+        ChecklistItem.objects.bulk_create(
+            ChecklistItem(stage=stage, order=index, **item) for index, item in enumerate(items)
+        )
+    return pathway

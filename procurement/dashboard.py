@@ -1,0 +1,51 @@
+"""The dashboard: a person's projects and what awaits them, in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from checklists.roles import Role
+
+from .gates import StageStatus, load_stage_statuses
+from .models import Project
+from .permissions import visible_projects
+
+
+@dataclass
+class ProjectRow:
+    project: Project
+    status: StageStatus
+    roles: list[str]
+    my_items: int = 0
+    my_signoffs: int = 0
+    awaits_my_approval: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def dashboard_context(user) -> dict:
+    projects = list(visible_projects(user).prefetch_related("pathway__stages"))
+    statuses = load_stage_statuses(projects)
+    rows = []
+    for project in projects:
+        status = statuses[project.pk]
+        roles = status.roles_of(user)
+        row = ProjectRow(project, status, [Role(r).label for r in sorted(roles)])
+        if project.is_active:
+            is_owner = project.owner_id == user.pk
+            row.my_items = sum(
+                1 for s in status.items if s.missing and (s.item.role in roles or is_owner)
+            )
+            row.my_signoffs = sum(
+                1
+                for s in status.items
+                if s.answered and s.signoff_missing and s.item.signoff_role in roles
+            )
+            row.awaits_my_approval = (
+                Role.INNOVATION_CONSULTANT in roles
+                and project.approval_requested_by_id is not None
+                and project.approval_requested_by_id != user.pk
+            )
+        rows.append(row)
+    return {
+        "rows": rows,
+        "approvals": [row for row in rows if row.awaits_my_approval],
+        "todo": [row for row in rows if row.my_items or row.my_signoffs],
+    }

@@ -1,0 +1,129 @@
+"""Storing evidence files: outside the web root, under server-generated names, checked by content.
+
+Only the types on the allow-list are accepted, and the file's content must match its extension,
+so a renamed executable or HTML page is refused. Files are served only through
+`views.evidence_download`, which checks membership and sends them as attachments.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# extension -> content type we send back
+ALLOWED = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "csv": "text/csv",
+    "txt": "text/plain",
+}
+TEXT_EXTENSIONS = {"csv", "txt"}
+SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    stored_name: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _extension(name: str) -> str:
+    return Path(name).suffix.lower().lstrip(".")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """UTF-8 or Windows-1252 text without NUL bytes (Danish spreadsheet exports use either)."""
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        if len(head) == SNIFF_BYTES and exc.start >= SNIFF_BYTES - 3:
+            return True  # a multi-byte character cut at the end of the sniffed block
+    try:
+        head.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def check_upload(upload: UploadedFile) -> str:
+    """Validate size and type by content; return the content type to store. Raises
+    ValidationError with a message for the user."""
+    max_bytes = settings.EVIDENCE_MAX_BYTES
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is too large (%(size)s). The limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)}
+        )
+    if upload.size == 0:
+        raise ValidationError(_("The file is empty."))
+    extension = _extension(upload.name)
+    if extension not in ALLOWED:
+        raise ValidationError(
+            _("Files of this type are not accepted. Allowed: PDF, Word (DOCX), Excel (XLSX), PNG, JPEG, CSV and text.")  # noqa: E501
+        )
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    if extension in TEXT_EXTENSIONS:
+        matches = _looks_like_text(head) and filetype.guess(head) is None
+    else:
+        kind = filetype.guess(head if extension in {"pdf", "png", "jpg", "jpeg"} else _read_all(upload))  # noqa: E501
+        matches = kind is not None and kind.mime == ALLOWED[extension]
+    if not matches:
+        raise ValidationError(
+            _("The file's content does not match its name (.%(ext)s). Upload the original file.")
+            % {"ext": extension}
+        )
+    return ALLOWED[extension]
+
+
+def _read_all(upload: UploadedFile) -> bytes:
+    # DOCX and XLSX are zip files: their type is only known from the member names, which can
+    # sit anywhere in the archive. Bounded by EVIDENCE_MAX_BYTES, checked before this.
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return data
+
+
+def store_upload(upload: UploadedFile, *, project_id: int, content_type: str) -> StoredFile:
+    """Write the file under a generated name and return its metadata, SHA-256 included."""
+    stored_name = uuid.uuid4().hex
+    folder = Path(settings.EVIDENCE_ROOT) / str(int(project_id))
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    with open(folder / stored_name, "xb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    original = Path(upload.name).name[:255] or "file"
+    return StoredFile(stored_name, original, content_type, size, digest.hexdigest())
+
+
+def evidence_file_path(project_id: int, stored_name: str) -> Path:
+    if not stored_name.isalnum():
+        raise ValueError("invalid stored name")
+    return Path(settings.EVIDENCE_ROOT) / str(int(project_id)) / stored_name
+
+
+def remove_stored(project_id: int, stored_name: str) -> None:
+    evidence_file_path(project_id, stored_name).unlink(missing_ok=True)

@@ -1,0 +1,150 @@
+"""Forms validate and return domain values; services write."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.validators import URLValidator
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from checklists.models import ChecklistItem, Pathway
+from checklists.roles import AnswerType, Role
+
+from .models import Project
+
+YES_NO_NA_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("na", _("Not applicable"))]
+
+
+def latest_pathways():
+    """The newest published version of each pathway: what a new project starts on."""
+    latest = Pathway.objects.filter(is_published=True).values("slug").annotate(v=Max("version"))
+    pairs = {(row["slug"], row["v"]) for row in latest}
+    return [p for p in Pathway.objects.filter(is_published=True) if (p.slug, p.version) in pairs]
+
+
+class ProjectForm(forms.ModelForm):
+    pathway = forms.ModelChoiceField(
+        queryset=Pathway.objects.none(), label=_("Pathway"), empty_label=None
+    )
+
+    class Meta:
+        model = Project
+        fields = ["title", "clinical_need", "department", "product_name", "vendor_name", "pathway"]
+        widgets = {"clinical_need": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "clinical_need": _("What problem do patients or staff have today, and how big is it?"),
+            "product_name": _("If you already know it."),
+            "vendor_name": _("If you already know it."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pathways = latest_pathways()
+        self.fields["pathway"].queryset = Pathway.objects.filter(pk__in=[p.pk for p in pathways])
+        self.fields["pathway"].label_from_instance = lambda p: f"{p.name} (v{p.version})"
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Person"))
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(
+            organisation_id=project.organisation_id, is_active=True
+        ).order_by("first_name", "last_name", "username")
+        self.fields["user"].label_from_instance = lambda u: f"{u} ({u.username})"
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Reason or comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnForm(TransitionForm):
+    target = forms.ChoiceField(label=_("Return to stage"), choices=())
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [(s.key, s.name) for s in project.earlier_stages()]
+        self.fields["comment"].required = True
+        self.fields["comment"].label = _("Reason")
+
+
+class ReasonForm(TransitionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].required = True
+        self.fields["comment"].label = _("Reason")
+
+
+class AnswerForm(forms.Form):
+    """The answer to one checklist item; its field depends on the item's answer type. `cleaned`
+    gives the value as stored (text), the justification and the upload."""
+
+    justification = forms.CharField(
+        label=_("Justification"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, item: ChecklistItem, **kwargs):
+        self.item = item
+        super().__init__(*args, prefix=f"item{item.pk}", **kwargs)
+        self.fields["value"] = self._value_field(item)
+        self.order_fields(["value", "justification"])
+        if item.answer_type != AnswerType.YES_NO_NA:
+            del self.fields["justification"]
+
+    @staticmethod
+    def _value_field(item: ChecklistItem) -> forms.Field:
+        label = item.text
+        kind = item.answer_type
+        if kind == AnswerType.YES_NO_NA:
+            return forms.ChoiceField(label=label, choices=YES_NO_NA_CHOICES, widget=forms.RadioSelect)  # noqa: E501
+        if kind == AnswerType.CHOICE:
+            return forms.ChoiceField(label=label, choices=item.choice_options(), widget=forms.RadioSelect)  # noqa: E501
+        if kind == AnswerType.NUMBER:
+            return forms.CharField(label=label, widget=forms.TextInput(attrs={"inputmode": "decimal"}))  # noqa: E501
+        if kind == AnswerType.DATE:
+            return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # noqa: E501
+        if kind == AnswerType.LINK:
+            return forms.URLField(label=label, assume_scheme="https", max_length=2000)
+        if kind == AnswerType.EVIDENCE:
+            return forms.FileField(label=label)
+        return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)  # noqa: E501
+
+    def clean_value(self):
+        value = self.cleaned_data["value"]
+        kind = self.item.answer_type
+        if kind == AnswerType.NUMBER:
+            # Danish users write 1.644.638,50; English users 1,644,638.50.
+            text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+            if "," in text and ("." not in text or text.rfind(",") > text.rfind(".")):
+                text = text.replace(".", "").replace(",", ".")
+            else:
+                text = text.replace(",", "")
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                raise forms.ValidationError(_("Enter a number, e.g. 1.250,5.")) from None
+            if not number.is_finite():
+                raise forms.ValidationError(_("Enter a number, e.g. 1.250,5."))
+            return format(number.normalize(), "f")
+        if kind == AnswerType.DATE:
+            return value.isoformat()
+        if kind == AnswerType.LINK:
+            URLValidator(schemes=["http", "https"])(value)
+            return value
+        if kind == AnswerType.EVIDENCE:
+            return value
+        return str(value).strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.item.answer_type == AnswerType.YES_NO_NA:
+            justification = (cleaned.get("justification") or "").strip()
+            if cleaned.get("value") == "na" and not justification:
+                self.add_error("justification", _("Explain why the item does not apply."))
+            cleaned["justification"] = justification
+        return cleaned

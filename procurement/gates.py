@@ -1,0 +1,337 @@
+"""The gate: what stands between a project and its next step, and who must act.
+
+`blocking_reasons` is the one function that decides whether a transition may happen. The project
+page's "what is missing" panel, the django-fsm conditions and permissions on `Project`, and the
+transition service all ask it, so the page never promises what the server refuses.
+
+It is pure: it reads the project's fields and a `StageStatus` (loaded by `load_stage_status` with a
+fixed number of queries) and returns reasons; it writes nothing and queries nothing.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from checklists.models import ChecklistItem, Stage
+from checklists.roles import AnswerType, Role
+
+from .models import STOPPED, Action, Answer, Project, SignOff
+
+# Reason codes, kept as constants so tests and templates can rely on them.
+REQUIRED_UNANSWERED = "required_unanswered"
+SIGNOFF_MISSING = "signoff_missing"
+ROLE_NOT_STAFFED = "role_not_staffed"
+NOT_ACTIVE = "not_active"
+NO_NEXT_STAGE = "no_next_stage"
+NOT_REQUESTED = "not_requested"
+ALREADY_REQUESTED = "already_requested"
+FIRST_STAGE = "first_stage"
+BAD_TARGET = "bad_target"
+NOT_STOPPED = "not_stopped"
+NOT_LAST_STAGE = "not_last_stage"
+ROLE_REQUIRED = "role_required"
+FOUR_EYES = "four_eyes"
+NOT_AUTHENTICATED = "not_authenticated"
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+    role: str = ""
+    items: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+
+
+@dataclass
+class ItemStatus:
+    item: ChecklistItem
+    answer: Answer | None
+    applicable: bool
+    answered: bool
+    signoff: SignOff | None  # the sign-off of the current answer revision, if any
+    needs_signoff: bool
+
+    @property
+    def signed_off(self) -> bool:
+        return self.signoff is not None
+
+    @property
+    def missing(self) -> bool:
+        return self.applicable and self.item.required and not self.answered
+
+    @property
+    def signoff_missing(self) -> bool:
+        return self.needs_signoff and not self.signed_off
+
+
+@dataclass
+class StageStatus:
+    stage: Stage | None
+    items: list[ItemStatus] = field(default_factory=list)
+    # user id -> set of roles held on the project
+    roles_by_user: dict[int, set[str]] = field(default_factory=dict)
+    # role -> display names of members holding it
+    people_by_role: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def applicable_items(self) -> list[ItemStatus]:
+        return [status for status in self.items if status.applicable]
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for status in self.applicable_items if status.answered)
+
+    def roles_of(self, user) -> set[str]:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return set()
+        return self.roles_by_user.get(user.pk, set())
+
+
+def is_answered(item: ChecklistItem, answer: Answer | None) -> bool:
+    if answer is None:
+        return False
+    if item.answer_type == AnswerType.EVIDENCE:
+        return answer.evidence_id is not None
+    if item.answer_type == AnswerType.YES_NO_NA and answer.value == "na":
+        return bool(answer.justification.strip())
+    return bool(answer.value.strip())
+
+
+def is_applicable(item: ChecklistItem, values_by_key: dict[str, str]) -> bool:
+    condition = item.condition
+    if not condition:
+        return True
+    return values_by_key.get(condition["item"]) in condition["values"]
+
+
+def evaluate_items(
+    items: list[ChecklistItem],
+    answers_by_item_id: dict[int, Answer],
+    values_by_key: dict[str, str],
+    signoffs: list[SignOff],
+) -> list[ItemStatus]:
+    """Pure: the status of each item from the answers and sign-offs given."""
+    valid_signoff = {}
+    for signoff in signoffs:
+        answer = answers_by_item_id.get(signoff.item_id)
+        if answer is not None and answer.revision == signoff.answer_revision:
+            valid_signoff[signoff.item_id] = signoff
+    result = []
+    for item in items:
+        answer = answers_by_item_id.get(item.pk)
+        applicable = is_applicable(item, values_by_key)
+        answered = is_answered(item, answer)
+        needs_signoff = bool(item.signoff_role) and applicable and (item.required or answered)
+        result.append(
+            ItemStatus(
+                item=item,
+                answer=answer,
+                applicable=applicable,
+                answered=answered,
+                signoff=valid_signoff.get(item.pk),
+                needs_signoff=needs_signoff,
+            )
+        )
+    return result
+
+
+def load_stage_statuses(
+    projects: list[Project], stage_for: dict[int, Stage] | None = None
+) -> dict[int, StageStatus]:
+    """The status of each project's current stage (or of the stage given in `stage_for`) in a
+    fixed number of queries (four), however many projects, items and answers there are."""
+    from .models import Membership
+
+    project_ids = [project.pk for project in projects]
+    roles_by_user: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    people_by_role: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for membership in Membership.objects.filter(project_id__in=project_ids).select_related("user"):
+        roles_by_user[membership.project_id][membership.user_id].add(membership.role)
+        people_by_role[membership.project_id][membership.role].append(str(membership.user))
+
+    stages = {p.pk: (stage_for or {}).get(p.pk) or p.current_stage for p in projects}
+    stage_ids = {pk: stage.pk for pk, stage in stages.items() if stage is not None}
+    items_by_stage: dict[int, list[ChecklistItem]] = defaultdict(list)
+    for item in ChecklistItem.objects.filter(stage_id__in=set(stage_ids.values())):
+        items_by_stage[item.stage_id].append(item)
+    answers_by_project: dict[int, list[Answer]] = defaultdict(list)
+    for answer in Answer.objects.filter(project_id__in=project_ids).select_related(
+        "item", "evidence", "answered_by"
+    ):
+        answers_by_project[answer.project_id].append(answer)
+    signoffs_by_project: dict[int, list[SignOff]] = defaultdict(list)
+    for signoff in SignOff.objects.filter(
+        project_id__in=project_ids, item__stage_id__in=set(stage_ids.values())
+    ).select_related("user", "item"):
+        signoffs_by_project[signoff.project_id].append(signoff)
+
+    result = {}
+    for project in projects:
+        answers = answers_by_project[project.pk]
+        stage_id = stage_ids.get(project.pk)
+        result[project.pk] = StageStatus(
+            stage=stages[project.pk],
+            items=evaluate_items(
+                items_by_stage.get(stage_id, []),
+                {answer.item_id: answer for answer in answers},
+                {answer.item.key: answer.value for answer in answers},
+                [s for s in signoffs_by_project[project.pk] if s.item.stage_id == stage_id],
+            )
+            if stage_id
+            else [],
+            roles_by_user={k: set(v) for k, v in roles_by_user[project.pk].items()},
+            people_by_role={k: list(v) for k, v in people_by_role[project.pk].items()},
+        )
+    return result
+
+
+def load_stage_status(project: Project, stage: Stage | None = None) -> StageStatus:
+    """The status of one stage of a project: the current one (or the one it was stopped in)
+    unless another is given."""
+    stage_for = {project.pk: stage} if stage is not None else None
+    return load_stage_statuses([project], stage_for)[project.pk]
+
+
+def _quoted(statuses: list[ItemStatus]) -> tuple[str, ...]:
+    return tuple(status.item.text for status in statuses)
+
+
+def checklist_reasons(status: StageStatus) -> list[Reason]:
+    """What the stage's checklist still lacks, grouped by the role that must act."""
+    reasons: list[Reason] = []
+    unanswered: dict[str, list[ItemStatus]] = defaultdict(list)
+    unsigned: dict[str, list[ItemStatus]] = defaultdict(list)
+    for item_status in status.items:
+        if item_status.missing:
+            unanswered[item_status.item.role].append(item_status)
+        elif item_status.answered and item_status.signoff_missing:
+            unsigned[item_status.item.signoff_role].append(item_status)
+    for role in Role.values:
+        if role in unanswered:
+            count = len(unanswered[role])
+            reasons.append(
+                Reason(
+                    code=REQUIRED_UNANSWERED,
+                    message=ngettext(
+                        "%(count)d required item unanswered (%(role)s)",
+                        "%(count)d required items unanswered (%(role)s)",
+                        count,
+                    )
+                    % {"count": count, "role": Role(role).label},
+                    role=role,
+                    items=_quoted(unanswered[role]),
+                    people=tuple(status.people_by_role.get(role, ())),
+                )
+            )
+    for role in Role.values:
+        if role in unsigned:
+            reasons.append(
+                Reason(
+                    code=SIGNOFF_MISSING,
+                    message=_("Sign-off missing: %(role)s") % {"role": Role(role).label},
+                    role=role,
+                    items=_quoted(unsigned[role]),
+                    people=tuple(status.people_by_role.get(role, ())),
+                )
+            )
+    needed_roles = {r.role for r in reasons} | {
+        s.item.signoff_role for s in status.items if s.signoff_missing
+    }
+    for role in Role.values:
+        if role in needed_roles and not status.people_by_role.get(role):
+            reasons.append(
+                Reason(
+                    code=ROLE_NOT_STAFFED,
+                    message=_(
+                        "Nobody on the team has the role %(role)s: the owner must add one."
+                    )
+                    % {"role": Role(role).label},
+                    role=role,
+                )
+            )
+    return reasons
+
+
+def blocking_reasons(
+    *,
+    project: Project,
+    action: str,
+    status: StageStatus,
+    user=None,
+    target: str | None = None,
+) -> list[Reason]:
+    """Every reason `action` may not happen now; an empty list means it may.
+
+    Without a user, only the project's own state and checklist are judged (django-fsm
+    conditions); with one, whether this person may do it is judged too.
+    """
+    reasons: list[Reason] = []
+    consultant_only = False
+    if action in (Action.APPROVAL_REQUESTED, Action.APPROVED, Action.RETURNED, Action.STOPPED):
+        if not project.is_active:
+            return [Reason(NOT_ACTIVE, _("The project is not in an active stage."))]
+    if action == Action.APPROVAL_REQUESTED:
+        if project.approval_requested_by_id:
+            reasons.append(Reason(ALREADY_REQUESTED, _("Approval has already been requested.")))
+        if project.next_stage() is None:
+            reasons.append(Reason(NO_NEXT_STAGE, _("This is the last stage: there is nothing to approve; the project can be retired.")))  # noqa: E501
+        reasons += checklist_reasons(status)
+    elif action == Action.APPROVED:
+        consultant_only = True
+        if project.next_stage() is None:
+            reasons.append(Reason(NO_NEXT_STAGE, _("This is the last stage: there is nothing to approve; the project can be retired.")))  # noqa: E501
+        if not project.approval_requested_by_id:
+            reasons.append(Reason(NOT_REQUESTED, _("Nobody has asked for approval of this stage yet.")))  # noqa: E501
+        reasons += checklist_reasons(status)
+    elif action == Action.RETURNED:
+        consultant_only = True
+        earlier = [stage.key for stage in project.earlier_stages()]
+        if not earlier:
+            reasons.append(Reason(FIRST_STAGE, _("The project is in its first stage.")))
+        elif target is not None and target not in earlier:
+            reasons.append(Reason(BAD_TARGET, _("Choose one of the earlier stages.")))
+    elif action == Action.STOPPED:
+        consultant_only = True
+    elif action == Action.REOPENED:
+        consultant_only = True
+        if project.state != STOPPED:
+            reasons.append(Reason(NOT_STOPPED, _("Only a stopped project can be reopened.")))
+    elif action == Action.RETIRED:
+        consultant_only = True
+        if not project.is_in_last_stage:
+            reasons.append(Reason(NOT_LAST_STAGE, _("A project can only be retired from its last stage.")))  # noqa: E501
+    else:
+        raise ValueError(f"unknown action {action!r}")
+
+    if user is not None:
+        reasons += _user_reasons(project, action, status, user, consultant_only)
+    return reasons
+
+
+def _user_reasons(project, action, status, user, consultant_only) -> list[Reason]:
+    if not getattr(user, "is_authenticated", False):
+        return [Reason(NOT_AUTHENTICATED, _("You must log in."))]
+    roles = status.roles_of(user)
+    consultant = Role.INNOVATION_CONSULTANT.value
+    if consultant_only and consultant not in roles:
+        return [
+            Reason(
+                ROLE_REQUIRED,
+                _("Only an innovation consultant on the project can do this."),
+                role=consultant,
+            )
+        ]
+    if action == Action.APPROVAL_REQUESTED and user.pk != project.owner_id and consultant not in roles:  # noqa: E501
+        return [Reason(ROLE_REQUIRED, _("Only the project owner or an innovation consultant can ask for approval."))]  # noqa: E501
+    if action == Action.APPROVED and project.approval_requested_by_id == user.pk:
+        return [
+            Reason(
+                FOUR_EYES,
+                _("You asked for this approval yourself: another innovation consultant must approve it (four-eyes principle)."),  # noqa: E501
+                role=consultant,
+            )
+        ]
+    return []

@@ -1,0 +1,391 @@
+"""Projects, their teams, answers, sign-offs, evidence and history.
+
+A project's state is the key of the stage it is in, or one of the terminal states below. It only
+changes through the transition methods here, and those are only called by
+`procurement.transitions.perform_transition`, which locks the row, re-checks the gate and writes the
+history entry in the same transaction.
+"""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
+
+from accounts.models import Organisation
+from checklists.models import ChecklistItem, Pathway, Stage
+from checklists.roles import Role
+
+STOPPED = "stopped"
+RETIRED = "retired"
+TERMINAL_STATE_LABELS = {STOPPED: _("Stopped"), RETIRED: _("Retired")}
+
+
+class Action(models.TextChoices):
+    CREATED = "created", _("created")
+    APPROVAL_REQUESTED = "approval_requested", _("approval requested")
+    APPROVED = "approve", _("approved")
+    RETURNED = "return_to", _("returned")
+    STOPPED = "stop", _("stopped")
+    REOPENED = "reopen", _("reopened")
+    RETIRED = "retire", _("retired")
+
+
+# The transitions of the state machine; the rest of Action are events without a state change.
+TRANSITIONS = (Action.APPROVED, Action.RETURNED, Action.STOPPED, Action.REOPENED, Action.RETIRED)
+
+
+def _fsm_condition(action: str):
+    """A django-fsm condition that asks the one gate function (project-level reasons only)."""
+
+    def condition(project: "Project") -> bool:
+        from .gates import blocking_reasons
+
+        return not blocking_reasons(project=project, action=action, status=project.stage_status())
+
+    condition.__name__ = f"gate_open_for_{action}"
+    return condition
+
+
+def _fsm_permission(action: str):
+    """A django-fsm permission that asks the same gate function with the user's roles."""
+
+    def permission(project: "Project", user) -> bool:
+        from .gates import blocking_reasons
+
+        return not blocking_reasons(
+            project=project, action=action, status=project.stage_status(), user=user
+        )
+
+    return permission
+
+
+def _next_stage_key(project: "Project", **kwargs) -> str:
+    return project.next_stage().key
+
+
+def _chosen_target(project: "Project", *, target: str, **kwargs) -> str:
+    return target
+
+
+def _stopped_from(project: "Project", **kwargs) -> str:
+    return project.stopped_from
+
+
+class Project(ConcurrentTransitionMixin, models.Model):
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT
+    )
+    pathway = models.ForeignKey(
+        Pathway, verbose_name=_("pathway"), on_delete=models.PROTECT, related_name="projects"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    clinical_need = models.TextField(_("clinical need"))
+    department = models.CharField(_("department"), max_length=200)
+    product_name = models.CharField(_("product"), max_length=200, blank=True)
+    vendor_name = models.CharField(_("vendor"), max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_projects",
+    )
+    state = FSMField(_("state"), max_length=80, protected=True, db_index=True)
+    stopped_from = models.CharField(_("stopped in stage"), max_length=80, blank=True)
+    approval_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approval requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approval_requested_at = models.DateTimeField(_("approval requested at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state=STOPPED) | ~models.Q(stopped_from=""),
+                name="stopped_project_knows_its_stage",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approval_requested_by__isnull=True)
+                | models.Q(approval_requested_at__isnull=False),
+                name="approval_request_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    # --- the journey -------------------------------------------------------------------------
+
+    @cached_property
+    def stages(self) -> list[Stage]:
+        return list(self.pathway.stages.all())
+
+    @cached_property
+    def _stages_by_key(self) -> dict[str, Stage]:
+        return {stage.key: stage for stage in self.stages}
+
+    def stage(self, key: str) -> Stage | None:
+        return self._stages_by_key.get(key)
+
+    @property
+    def is_active(self) -> bool:
+        """In one of the pathway's stages (not stopped, not retired)."""
+        return self.state in self._stages_by_key
+
+    @property
+    def current_stage(self) -> Stage | None:
+        """The stage the project is in, or the one it was stopped in."""
+        return self.stage(self.stopped_from if self.state == STOPPED else self.state)
+
+    def next_stage(self) -> Stage | None:
+        stage = self.current_stage
+        if stage is None or not self.is_active or stage.order + 1 >= len(self.stages):
+            return None
+        return self.stages[stage.order + 1]
+
+    def earlier_stages(self) -> list[Stage]:
+        stage = self.current_stage
+        if stage is None or not self.is_active:
+            return []
+        return self.stages[: stage.order]
+
+    @property
+    def is_in_last_stage(self) -> bool:
+        return self.is_active and self.current_stage.order == len(self.stages) - 1
+
+    @property
+    def state_label(self) -> str:
+        if self.state in TERMINAL_STATE_LABELS:
+            return str(TERMINAL_STATE_LABELS[self.state])
+        stage = self.stage(self.state)
+        return stage.name if stage else self.state
+
+    def state_name(self, key: str) -> str:
+        """A readable name for any state key, for the history."""
+        if key in TERMINAL_STATE_LABELS:
+            return str(TERMINAL_STATE_LABELS[key])
+        stage = self.stage(key)
+        return stage.name if stage else key
+
+    def stage_status(self):
+        """The checklist status of the current stage (cached on the instance until reloaded)."""
+        if not hasattr(self, "_stage_status"):
+            from .gates import load_stage_status
+
+            self._stage_status = load_stage_status(self)
+        return self._stage_status
+
+    def forget_cached_status(self) -> None:
+        self.__dict__.pop("_stage_status", None)
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.forget_cached_status()
+        super().refresh_from_db(*args, **kwargs)
+
+    # --- the state machine: only called by procurement.transitions.perform_transition ----------
+
+    @transition(
+        field=state,
+        source="*",
+        target=GET_STATE(_next_stage_key),
+        conditions=[_fsm_condition(Action.APPROVED)],
+        permission=_fsm_permission(Action.APPROVED),
+    )
+    def approve(self, **kwargs) -> None:
+        self._clear_approval_request()
+
+    @transition(
+        field=state,
+        source="*",
+        target=GET_STATE(_chosen_target),
+        conditions=[_fsm_condition(Action.RETURNED)],
+        permission=_fsm_permission(Action.RETURNED),
+    )
+    def return_to(self, *, target: str, **kwargs) -> None:
+        if target not in {stage.key for stage in self.earlier_stages()}:
+            # Raised before django-fsm sets the state, so nothing changes.
+            raise ValueError(f"{target!r} is not an earlier stage of this project")
+        self._clear_approval_request()
+
+    @transition(
+        field=state,
+        source="*",
+        target=STOPPED,
+        conditions=[_fsm_condition(Action.STOPPED)],
+        permission=_fsm_permission(Action.STOPPED),
+    )
+    def stop(self, **kwargs) -> None:
+        self.stopped_from = self.state
+        self._clear_approval_request()
+
+    @transition(
+        field=state,
+        source=STOPPED,
+        target=GET_STATE(_stopped_from),
+        conditions=[_fsm_condition(Action.REOPENED)],
+        permission=_fsm_permission(Action.REOPENED),
+    )
+    def reopen(self, **kwargs) -> None:
+        """Back into the stage the project was stopped in. django-fsm reads the target
+        (stopped_from) after this body; stopped_from is kept as where it was last stopped."""
+
+    @transition(
+        field=state,
+        source="*",
+        target=RETIRED,
+        conditions=[_fsm_condition(Action.RETIRED)],
+        permission=_fsm_permission(Action.RETIRED),
+    )
+    def retire(self, **kwargs) -> None:
+        self._clear_approval_request()
+
+    def _clear_approval_request(self) -> None:
+        self.approval_requested_by = None
+        self.approval_requested_at = None
+
+
+class Membership(models.Model):
+    """A person's role on one project. One person may hold several roles on a project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "role", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user", "role"], name="unique_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    # The stored name is generated by the server; the user's file name is only kept as data.
+    return f"{instance.project_id}/{instance.stored_name}"
+
+
+class Evidence(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="evidence")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField(_("file name"), max_length=255)
+    stored_name = models.CharField(max_length=64, unique=True, editable=False)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Answer(models.Model):
+    """The current answer to one item. `revision` grows with every change, so a sign-off given
+    to an earlier revision no longer counts once the answer changes."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="answers")
+    value = models.TextField(_("answer"), blank=True)
+    justification = models.TextField(_("justification"), blank=True)
+    evidence = models.ForeignKey(
+        Evidence, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revision = models.PositiveIntegerField(default=1)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "item"], name="one_answer_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.key}: {self.value[:40]}"
+
+
+class SignOff(models.Model):
+    """A role's sign-off on one revision of an answer. Kept when the answer changes, but then it
+    no longer counts (see gates)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="signoffs")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    answer_revision = models.PositiveIntegerField()
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("sign-off")
+        verbose_name_plural = _("sign-offs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "item", "answer_revision"], name="one_signoff_per_revision"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.key} – {self.user} ({self.get_role_display()})"
+
+
+class HistoryEntry(models.Model):
+    """One line of the audit trail. Written once, in the same transaction as the change; never
+    edited or deleted."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    from_state = models.CharField(_("from"), max_length=80, blank=True)
+    to_state = models.CharField(_("to"), max_length=80, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    comment = models.TextField(_("reason or comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.action} {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("History entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("History entries are never deleted.")

@@ -1,0 +1,207 @@
+"""What the project pages show: built here from the models and the gate, so the views stay thin
+and the same context can feed other presentations (the dossier, later)."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from checklists.models import ChecklistItem, Stage
+from checklists.roles import AnswerType, Role
+
+from .forms import YES_NO_NA_CHOICES, AnswerForm, ReasonForm, ReturnForm, TransitionForm
+from .gates import ItemStatus, StageStatus, blocking_reasons, checklist_reasons, load_stage_status
+from .models import STOPPED, Action, Project
+from .permissions import can_edit_answer, can_manage_team, can_sign_off
+
+
+@dataclass
+class ItemRow:
+    status: ItemStatus
+    form: AnswerForm | None
+    can_edit: bool
+    can_sign: bool
+    display_value: str
+    saved: bool = False
+    error: str = ""
+
+    @property
+    def item(self) -> ChecklistItem:
+        return self.status.item
+
+
+@dataclass
+class ActionPanel:
+    action: str
+    form: object
+    reasons: list
+
+
+def display_value(item: ChecklistItem, value: str) -> str:
+    """An answer as a person reads it, in the active language's format."""
+    if not value:
+        return ""
+    if item.answer_type == AnswerType.YES_NO_NA:
+        return str(dict(YES_NO_NA_CHOICES).get(value, value))
+    if item.answer_type == AnswerType.CHOICE:
+        return item.choice_label(value)
+    if item.answer_type == AnswerType.NUMBER:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return value
+        places = max(0, -number.as_tuple().exponent)
+        return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+    if item.answer_type == AnswerType.DATE:
+        try:
+            return date_format(date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return value
+    return value
+
+
+def _row(project, status: StageStatus, item_status: ItemStatus, user, **extra) -> ItemRow:
+    item = item_status.item
+    answer = item_status.answer
+    editable = can_edit_answer(project, status, user, item)
+    form = extra.pop("form", None)
+    if form is None and editable:
+        initial = {}
+        if answer is not None and item.answer_type != AnswerType.EVIDENCE:
+            initial = {"value": answer.value, "justification": answer.justification}
+        form = AnswerForm(item=item, initial=initial)
+    return ItemRow(
+        status=item_status,
+        form=form,
+        can_edit=editable,
+        can_sign=item_status.answered
+        and item_status.signoff_missing
+        and can_sign_off(project, status, user, item),
+        display_value=display_value(item, answer.value) if answer else "",
+        **extra,
+    )
+
+
+def _timeline(project: Project) -> list[dict]:
+    current = project.current_stage
+    rows = []
+    for stage in project.stages:
+        if current is None:  # retired: every stage was passed
+            state = "done"
+        elif stage.order < current.order:
+            state = "done"
+        elif stage.order == current.order:
+            state = "stopped" if project.state == STOPPED else "current"
+        else:
+            state = "future"
+        rows.append({"stage": stage, "state": state})
+    return rows
+
+
+def _actions(project: Project, status: StageStatus, user) -> dict:
+    """The transitions this person could take, each with the reasons it is blocked now."""
+    roles = status.roles_of(user)
+    panels = {}
+    is_consultant = Role.INNOVATION_CONSULTANT in roles
+    if project.is_active and (user.pk == project.owner_id or is_consultant):
+        panels["request"] = ActionPanel(
+            Action.APPROVAL_REQUESTED,
+            TransitionForm(),
+            blocking_reasons(
+                project=project, action=Action.APPROVAL_REQUESTED, status=status, user=user
+            ),
+        )
+    if not is_consultant:
+        return panels
+    specs = {
+        "approve": (Action.APPROVED, TransitionForm, project.is_active),
+        "return": (Action.RETURNED, ReturnForm, project.is_active and project.earlier_stages()),
+        "stop": (Action.STOPPED, ReasonForm, project.is_active),
+        "reopen": (Action.REOPENED, TransitionForm, project.state == STOPPED),
+        "retire": (Action.RETIRED, ReasonForm, project.is_in_last_stage),
+    }
+    for name, (action, form_class, shown) in specs.items():
+        if not shown:
+            continue
+        form = form_class(project=project) if form_class is ReturnForm else form_class()
+        reasons = blocking_reasons(project=project, action=action, status=status, user=user)
+        panels[name] = ActionPanel(action, form, reasons)
+    return panels
+
+
+def project_context(project: Project, user, *, stage: Stage | None = None) -> dict:
+    """Everything the project pages show, for one person."""
+    current_status = load_stage_status(project)
+    project._stage_status = current_status
+    viewing = stage or project.current_stage
+    if viewing is not None and project.current_stage and viewing.pk != project.current_stage.pk:
+        status = load_stage_status(project, viewing)
+    else:
+        status = current_status
+    rows = [_row(project, status, item_status, user) for item_status in status.items]
+    return {
+        "project": project,
+        "timeline": _timeline(project),
+        "viewing_stage": viewing,
+        "is_current_stage": status is current_status and project.is_active,
+        "rows": [row for row in rows if row.status.applicable],
+        "hidden_count": sum(1 for row in rows if not row.status.applicable),
+        "status": status,
+        "gate": gate_panel(project, current_status),
+        "actions": _actions(project, current_status, user),
+        "my_roles": [Role(role).label for role in sorted(current_status.roles_of(user))],
+        "can_manage_team": can_manage_team(project, user),
+        "memberships": project.memberships.select_related("user").order_by(
+            "role", "user__first_name"
+        ),
+        "history": _history(project),
+    }
+
+
+def _history(project: Project) -> list:
+    entries = list(project.history.select_related("by"))
+    for entry in entries:
+        entry.from_label = project.state_name(entry.from_state) if entry.from_state else ""
+        entry.to_label = project.state_name(entry.to_state) if entry.to_state else ""
+    return entries
+
+
+def gate_panel(project: Project, status: StageStatus) -> dict:
+    """The "what is missing" panel: the current stage's checklist reasons and what comes next."""
+    reasons = checklist_reasons(status) if project.is_active else []
+    applicable = status.applicable_items
+    if not project.is_active:
+        headline = _("The project is %(state)s.") % {"state": project.state_label.lower()}
+    elif reasons:
+        headline = _("Before this stage can be approved:")
+    elif project.approval_requested_by_id:
+        headline = _("Everything is in place. Waiting for an innovation consultant to approve.")
+    elif project.next_stage() is None:
+        headline = _("Everything is in place. This is the last stage: the project is in operation.")
+    else:
+        headline = _("Everything is in place: the owner can ask for approval.")
+    return {
+        "headline": headline,
+        "reasons": reasons,
+        "answered": status.answered_count,
+        "total": len(applicable),
+        "required_total": sum(1 for s in applicable if s.item.required),
+        "required_answered": sum(1 for s in applicable if s.item.required and s.answered),
+    }
+
+
+def item_context(
+    project: Project, user, item: ChecklistItem, *, form=None, saved=False, error=""
+) -> dict:
+    """One item's row and the refreshed gate panel, after an inline save."""
+    status = load_stage_status(project, item.stage)
+    current = status if item.stage_id == getattr(project.current_stage, "pk", None) else None
+    item_status = next(s for s in status.items if s.item.pk == item.pk)
+    row = _row(project, status, item_status, user, form=form, saved=saved, error=error)
+    return {
+        "project": project,
+        "row": row,
+        "gate": gate_panel(project, current or load_stage_status(project)),
+    }

@@ -1,0 +1,112 @@
+"""The only door through which a project's state changes.
+
+Every state change (web views now, an API and commands later) goes through `perform_transition`:
+it opens a transaction, locks the project row, re-checks permission and gate *after* taking the
+lock, runs the django-fsm transition, saves and writes the history entry in the same transaction.
+`ConcurrentTransitionMixin` on `Project` is the second guard (SQLite ignores row locks): a save
+from a stale state raises instead of overwriting.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
+
+from .gates import Reason, blocking_reasons, load_stage_status
+from .models import TRANSITIONS, Action, HistoryEntry, Project
+
+CONCURRENT = "concurrent"
+REASON_REQUIRED = "reason_required"
+
+# Transitions whose history entry must say why.
+NEEDS_REASON = {Action.RETURNED, Action.STOPPED, Action.RETIRED}
+
+
+class TransitionBlocked(Exception):
+    """The transition did not happen; `reasons` says why. Nothing was written."""
+
+    def __init__(self, reasons: list[Reason]):
+        self.reasons = reasons
+        super().__init__("; ".join(reason.message for reason in reasons))
+
+
+def _lock(project: Project) -> Project:
+    return Project.objects.select_for_update().select_related("pathway").get(pk=project.pk)
+
+
+def perform_transition(
+    *, project: Project, action: str, by, comment: str = "", target: str | None = None
+) -> Project:
+    """Move the project along `action` (approve, return_to, stop, reopen, retire).
+
+    Returns the saved project. Raises TransitionBlocked with the reasons when the gate is closed,
+    the person may not do it, or someone else changed the project a moment earlier.
+    """
+    if action not in TRANSITIONS:
+        raise ValueError(f"{action!r} is not a transition")
+    comment = comment.strip()
+    if action in NEEDS_REASON and not comment:
+        raise TransitionBlocked([Reason(REASON_REQUIRED, _("Please give a reason."))])
+    try:
+        with transaction.atomic():
+            locked = _lock(project)
+            status = locked._stage_status = load_stage_status(locked)
+            reasons = blocking_reasons(
+                project=locked, action=action, status=status, user=by, target=target
+            )
+            if reasons:
+                raise TransitionBlocked(reasons)
+            method = getattr(locked, action)
+            # django-fsm checks the same gate again through the transition's conditions and
+            # permission; a disagreement here would be a bug, so it must not pass silently.
+            if not has_transition_perm(method, by):
+                raise TransitionBlocked([_concurrent_reason()])
+            from_state = locked.state
+            if action == Action.RETURNED:
+                method(target=target)
+            else:
+                method()
+            locked.save()
+            HistoryEntry.objects.create(
+                project=locked,
+                action=action,
+                from_state=from_state,
+                to_state=locked.state,
+                by=by,
+                comment=comment,
+            )
+    except (ConcurrentTransition, TransitionNotAllowed) as exc:
+        raise TransitionBlocked([_concurrent_reason()]) from exc
+    return locked
+
+
+def request_approval(*, project: Project, by, comment: str = "") -> Project:
+    """Ask an innovation consultant to approve the current stage. Not a state change, but it goes
+    through the same lock and gate, and is recorded in the history."""
+    with transaction.atomic():
+        locked = _lock(project)
+        status = load_stage_status(locked)
+        reasons = blocking_reasons(
+            project=locked, action=Action.APPROVAL_REQUESTED, status=status, user=by
+        )
+        if reasons:
+            raise TransitionBlocked(reasons)
+        locked.approval_requested_by = by
+        locked.approval_requested_at = timezone.now()
+        locked.save(update_fields=["approval_requested_by", "approval_requested_at", "updated_at"])
+        HistoryEntry.objects.create(
+            project=locked,
+            action=Action.APPROVAL_REQUESTED,
+            from_state=locked.state,
+            to_state=locked.state,
+            by=by,
+            comment=comment.strip(),
+        )
+    return locked
+
+
+def _concurrent_reason() -> Reason:
+    return Reason(
+        CONCURRENT,
+        _("Someone else changed this project a moment ago. Nothing was changed: look at the page again."),  # noqa: E501
+    )

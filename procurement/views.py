@@ -1,0 +1,301 @@
+"""Thin views: fetch through a permission helper, validate with a form, call a service, redirect
+(or return a partial for htmx)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from checklists.models import ChecklistItem
+
+from . import evidence_files, services
+from .dashboard import dashboard_context
+from .forms import AnswerForm, MemberForm, ProjectForm, ReasonForm, ReturnForm, TransitionForm
+from .models import Action, Evidence, Membership
+from .permissions import can_manage_team, get_visible_project, require
+from .project_page import item_context, project_context
+from .transitions import TransitionBlocked, perform_transition, request_approval
+
+TRANSITION_FORMS = {
+    Action.APPROVED: TransitionForm,
+    Action.RETURNED: ReturnForm,
+    Action.STOPPED: ReasonForm,
+    Action.REOPENED: TransitionForm,
+    Action.RETIRED: ReasonForm,
+}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the app and its database answer, 503 otherwise. No login: load balancers use it."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "procurement/dashboard.html", dashboard_context(request.user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.create_project(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _created_message())
+            return redirect("project_detail", project_id=project.pk)
+    return render(request, "procurement/project_form.html", {"form": form})
+
+
+def _created_message() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("The project was created. Add your team, then start on the checklist.")
+
+
+@login_required
+@require_GET
+def project_detail(request: HttpRequest, project_id: int, stage_key: str | None = None):
+    project = get_visible_project(request.user, project_id)
+    stage = project.stage(stage_key) if stage_key else None
+    if stage_key and stage is None:
+        raise Http404("No such stage")
+    context = project_context(project, request.user, stage=stage)
+    context["tab"] = "checklist"
+    return render(request, "procurement/project_detail.html", context)
+
+
+@login_required
+@require_GET
+def team(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_visible_project(request.user, project_id)
+    context = project_context(project, request.user)
+    context["tab"] = "team"
+    context["member_form"] = MemberForm(project=project)
+    return render(request, "procurement/team.html", context)
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_visible_project(request.user, project_id)
+    require(can_manage_team(project, request.user))
+    form = MemberForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            membership = services.add_member(project=project, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _member_added(membership))
+            return redirect("project_team", project_id=project.pk)
+    context = project_context(project, request.user)
+    context["tab"] = "team"
+    context["member_form"] = form
+    return render(request, "procurement/team.html", context, status=400)
+
+
+def _member_added(membership: Membership) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("%(user)s was added as %(role)s.") % {
+        "user": membership.user,
+        "role": membership.get_role_display(),
+    }
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, project_id: int, membership_id: int) -> HttpResponse:
+    project = get_visible_project(request.user, project_id)
+    require(can_manage_team(project, request.user))
+    membership = get_object_or_404(Membership, pk=membership_id, project=project)
+    try:
+        services.remove_member(project=project, by=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("project_team", project_id=project.pk)
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_visible_project(request.user, project_id)
+    context = project_context(project, request.user)
+    context["tab"] = "history"
+    return render(request, "procurement/history.html", context)
+
+
+def _item_response(request, project, item, *, form=None, status=200, saved=False):
+    """The item's partial (and the refreshed gate panel, out of band) for htmx; a redirect
+    back to the item otherwise."""
+    if not request.htmx:
+        if form is not None and form.errors:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, f"{item.text}: {error}")
+        url = reverse("project_detail", args=[project.pk]) + f"#item-{item.pk}"
+        return redirect(url)
+    context = item_context(project, request.user, item, form=form, saved=saved)
+    return render(request, "procurement/partials/_item_response.html", context, status=status)
+
+
+@login_required
+@require_POST
+def answer_save(request: HttpRequest, project_id: int, item_id: int) -> HttpResponse:
+    project = get_visible_project(request.user, project_id)
+    item = get_object_or_404(ChecklistItem, pk=item_id, stage__pathway_id=project.pathway_id)
+    form = AnswerForm(request.POST, request.FILES, item=item)
+    if not form.is_valid():
+        return _item_response(request, project, item, form=form, status=422)
+    upload = form.cleaned_data["value"] if item.answer_type == "evidence" else None
+    try:
+        services.save_answer(
+            project=project,
+            item=item,
+            by=request.user,
+            value="" if upload else form.cleaned_data["value"],
+            justification=form.cleaned_data.get("justification", ""),
+            upload=upload,
+        )
+    except ValidationError as exc:
+        form.add_error("value", exc)
+        return _item_response(request, project, item, form=form, status=422)
+    return _item_response(request, project, item, saved=True)
+
+
+@login_required
+@require_POST
+def signoff_create(request: HttpRequest, project_id: int, item_id: int) -> HttpResponse:
+    project = get_visible_project(request.user, project_id)
+    item = get_object_or_404(ChecklistItem, pk=item_id, stage__pathway_id=project.pathway_id)
+    try:
+        services.sign_off(project=project, item=item, by=request.user)
+    except ValidationError as exc:
+        if not request.htmx:
+            messages.error(request, " ".join(exc.messages))
+        context = item_context(project, request.user, item, error=" ".join(exc.messages))
+        if request.htmx:
+            return render(request, "procurement/partials/_item_response.html", context, status=422)
+    return _item_response(request, project, item)
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, project_id: int, evidence_id: int):
+    project = get_visible_project(request.user, project_id)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, project=project)
+    path = evidence_files.evidence_file_path(project.pk, evidence.stored_name)
+    if not path.exists():
+        raise Http404("The file is missing from storage")
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def approval_request(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_visible_project(request.user, project_id)
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        request_approval(
+            project=project, by=request.user, comment=form.cleaned_data.get("comment", "")
+        )
+    except TransitionBlocked as exc:
+        return _blocked(request, project, exc)
+    messages.success(request, _approval_requested())
+    return redirect("project_detail", project_id=project.pk)
+
+
+def _approval_requested() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Approval requested. The innovation consultants on the project can see it now.")
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, project_id: int, action: str) -> HttpResponse:
+    project = get_visible_project(request.user, project_id)
+    form_class = TRANSITION_FORMS.get(action)
+    if form_class is None:
+        raise Http404("No such action")
+    kwargs = {"project": project} if form_class is ReturnForm else {}
+    form = form_class(request.POST, **kwargs)
+    if not form.is_valid():
+        # The person may not act at all: refuse before complaining about the form.
+        _refuse_unless_member_may(project, request.user, action)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("project_detail", project_id=project.pk)
+    try:
+        perform_transition(
+            project=project,
+            action=action,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            target=form.cleaned_data.get("target"),
+        )
+    except TransitionBlocked as exc:
+        return _blocked(request, project, exc)
+    messages.success(request, _transition_done(action))
+    return redirect("project_detail", project_id=project.pk)
+
+
+def _refuse_unless_member_may(project, user, action) -> None:
+    from .gates import ROLE_REQUIRED, FOUR_EYES, blocking_reasons, load_stage_status
+
+    reasons = blocking_reasons(
+        project=project, action=action, status=load_stage_status(project), user=user
+    )
+    if any(reason.code in (ROLE_REQUIRED, FOUR_EYES) for reason in reasons):
+        raise PermissionDenied
+
+
+def _blocked(request, project, exc: TransitionBlocked) -> HttpResponse:
+    from .gates import FOUR_EYES, ROLE_REQUIRED
+
+    if any(reason.code in (ROLE_REQUIRED, FOUR_EYES) for reason in exc.reasons):
+        raise PermissionDenied(" ".join(reason.message for reason in exc.reasons))
+    for reason in exc.reasons:
+        messages.error(request, reason.message)
+    response = redirect("project_detail", project_id=project.pk)
+    response.status_code = 303
+    return response
+
+
+def _transition_done(action: str) -> str:
+    from django.utils.translation import gettext
+
+    return {
+        Action.APPROVED: gettext("The stage was approved. The project has moved to the next stage."),  # noqa: E501
+        Action.RETURNED: gettext("The project was returned to an earlier stage."),
+        Action.STOPPED: gettext("The project was stopped."),
+        Action.REOPENED: gettext("The project was reopened."),
+        Action.RETIRED: gettext("The project was retired."),
+    }[action]

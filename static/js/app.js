@@ -1,0 +1,44 @@
+// Small progressive enhancements; the pages work without JavaScript.
+(function () {
+  "use strict";
+
+  function sizeProgressBars(root) {
+    root.querySelectorAll(".gate-progress").forEach(function (bar) {
+      var done = Number(bar.dataset.done), total = Number(bar.dataset.total);
+      bar.style.width = (total > 0 ? Math.round((100 * done) / total) : 100) + "%";
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { sizeProgressBars(document); });
+  document.addEventListener("htmx:afterSettle", function () { sizeProgressBars(document); });
+
+  // Show the server's validation response (HTTP 422) in place instead of discarding it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // A failed request (network down, server error) must never look like a save.
+  document.addEventListener("htmx:responseError", function (event) {
+    var form = event.detail.elt.closest("form");
+    var status = form && form.querySelector(".save-status");
+    if (status) {
+      status.textContent = document.documentElement.lang === "en"
+        ? "Not saved: the server did not accept the change. Try again."
+        : "Ikke gemt: serveren tog ikke imod ændringen. Prøv igen.";
+      status.className = "small save-status text-danger";
+    }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = event.detail.elt.closest("form");
+    var status = form && form.querySelector(".save-status");
+    if (status) {
+      status.textContent = document.documentElement.lang === "en"
+        ? "Not saved: no connection. Your text is still here; try again."
+        : "Ikke gemt: ingen forbindelse. Din tekst er her stadig; prøv igen.";
+      status.className = "small save-status text-danger";
+    }
+  });
+})();
