@@ -1,0 +1,16 @@
+"""Shared fixtures: the test pathway and named personas (see tests/personas.py)."""
+
+import pytest
+
+from tests.personas import Team, load_test_pathway, make_team
+
+
+@pytest.fixture
+def pathway(db):
+    return load_test_pathway()
+
+
+@pytest.fixture
+def team(db, pathway) -> Team:
+    """A project in its first stage with a full team, plus an outsider and an administrator."""
+    return make_team(pathway)

@@ -1,0 +1,212 @@
+"""Every reason the gate gives, and how answers, conditions and sign-offs feed it."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from procurement import gates, services
+from procurement.gates import blocking_reasons, load_stage_status
+from procurement.models import Action, Membership
+from procurement.transitions import perform_transition, request_approval
+from tests.personas import answer, complete_legal, complete_need, move_to, pdf_upload
+
+
+def reasons(team, action, user=None, target=None):
+    project = team.reload()
+    return blocking_reasons(
+        project=project,
+        action=action,
+        status=load_stage_status(project),
+        user=user,
+        target=target,
+    )
+
+
+def codes(team, action, user=None, target=None):
+    return [r.code for r in reasons(team, action, user, target)]
+
+
+def test_required_unanswered_names_items_role_and_people(team):
+    [reason] = reasons(team, Action.APPROVAL_REQUESTED)
+    assert reason.code == gates.REQUIRED_UNANSWERED
+    assert reason.role == "clinician"
+    assert reason.items == ("Beskriv problemet",)
+    assert reason.people == ("Clinician",)
+    assert reason.message == "1 obligatorisk punkt mangler svar (kliniker)"
+
+
+def test_reasons_in_english(team, settings):
+    from django.utils import translation
+
+    with translation.override("en"):
+        [reason] = reasons(team, Action.APPROVAL_REQUESTED)
+    assert reason.message == "1 required item unanswered (clinician)"
+    assert reason.items == ("Describe the problem",)
+
+
+def test_optional_items_do_not_block(team):
+    complete_need(team)
+    assert reasons(team, Action.APPROVAL_REQUESTED) == []
+
+
+def test_blank_answer_does_not_count(team):
+    answer(team, "need.problem", "   ")
+    assert codes(team, Action.APPROVAL_REQUESTED) == [gates.REQUIRED_UNANSWERED]
+
+
+def test_condition_hides_item_when_not_applicable(team):
+    move_to(team, "legal")
+    answer(team, "legal.personal_data", "no", by=team.lawyer)
+    answer(team, "legal.hosting", "on_premises", by=team.it_architect)
+    services.sign_off(project=team.reload(), item=team.item("legal.hosting"), by=team.it_architect)
+    assert reasons(team, Action.APPROVAL_REQUESTED) == []
+    status = load_stage_status(team.reload())
+    dpia = next(s for s in status.items if s.item.key == "legal.dpia")
+    assert not dpia.applicable
+
+
+def test_condition_makes_item_required_when_it_applies(team):
+    move_to(team, "legal")
+    answer(team, "legal.personal_data", "yes", by=team.lawyer)
+    [unanswered, *_] = reasons(team, Action.APPROVAL_REQUESTED)
+    assert unanswered.code == gates.REQUIRED_UNANSWERED
+    assert "Konsekvensanalyse (DPIA)" in unanswered.items
+
+
+def test_not_applicable_needs_justification_to_count(team):
+    move_to(team, "legal")
+    answer(team, "legal.personal_data", "na", by=team.lawyer, justification="")
+    status = load_stage_status(team.reload())
+    item = next(s for s in status.items if s.item.key == "legal.personal_data")
+    assert not item.answered
+    answer(team, "legal.personal_data", "na", by=team.lawyer, justification="Anonyme data.")
+    status = load_stage_status(team.reload())
+    item = next(s for s in status.items if s.item.key == "legal.personal_data")
+    assert item.answered
+
+
+def test_signoff_missing_names_the_role(team):
+    move_to(team, "legal")
+    answer(team, "legal.personal_data", "yes", by=team.lawyer)
+    answer(team, "legal.dpia", by=team.lawyer, upload=pdf_upload())
+    answer(team, "legal.hosting", "eu_cloud", by=team.it_architect)
+    found = reasons(team, Action.APPROVAL_REQUESTED)
+    assert [r.code for r in found] == [gates.SIGNOFF_MISSING, gates.SIGNOFF_MISSING]
+    assert {r.message for r in found} == {
+        "Godkendelse mangler: jurist",
+        "Godkendelse mangler: IT-arkitekt",
+    }
+
+
+def test_changed_answer_needs_a_new_signoff(team):
+    move_to(team, "legal")
+    complete_legal(team)
+    assert reasons(team, Action.APPROVAL_REQUESTED) == []
+    answer(team, "legal.hosting", "on_premises", by=team.it_architect)
+    found = reasons(team, Action.APPROVAL_REQUESTED)
+    assert [(r.code, r.role) for r in found] == [(gates.SIGNOFF_MISSING, "it_architect")]
+
+
+def test_saving_the_same_answer_keeps_the_signoff(team):
+    move_to(team, "legal")
+    complete_legal(team)
+    answer(team, "legal.hosting", "eu_cloud", by=team.it_architect)
+    assert reasons(team, Action.APPROVAL_REQUESTED) == []
+
+
+def test_role_not_staffed(team):
+    move_to(team, "legal")
+    Membership.objects.filter(project=team.project, role="lawyer").delete()
+    assert gates.ROLE_NOT_STAFFED in codes(team, Action.APPROVAL_REQUESTED)
+    found = [r for r in reasons(team, Action.APPROVAL_REQUESTED) if r.code == gates.ROLE_NOT_STAFFED]
+    assert found[0].role == "lawyer"
+
+
+def test_already_requested(team):
+    complete_need(team)
+    request_approval(project=team.reload(), by=team.clinician)
+    assert codes(team, Action.APPROVAL_REQUESTED) == [gates.ALREADY_REQUESTED]
+
+
+def test_not_requested(team):
+    complete_need(team)
+    assert codes(team, Action.APPROVED) == [gates.NOT_REQUESTED]
+
+
+def test_approve_blocked_by_checklist_even_when_requested(team):
+    complete_need(team)
+    request_approval(project=team.reload(), by=team.clinician)
+    answer(team, "need.problem", "")
+    assert codes(team, Action.APPROVED) == [gates.REQUIRED_UNANSWERED]
+
+
+def test_no_next_stage_in_last_stage(team):
+    move_to(team, "monitoring")
+    answer(team, "monitoring.owner", "AI-enheden", by=team.ai_competence)
+    assert codes(team, Action.APPROVAL_REQUESTED) == [gates.NO_NEXT_STAGE]
+    assert gates.NO_NEXT_STAGE in codes(team, Action.APPROVED)
+
+
+def test_first_stage_cannot_be_returned(team):
+    assert codes(team, Action.RETURNED) == [gates.FIRST_STAGE]
+
+
+def test_return_target_must_be_earlier(team):
+    move_to(team, "legal")
+    assert codes(team, Action.RETURNED, target="monitoring") == [gates.BAD_TARGET]
+    assert codes(team, Action.RETURNED, target="need") == []
+
+
+def test_not_active(team):
+    perform_transition(project=team.reload(), action=Action.STOPPED, by=team.consultant,
+                       comment="x")  # fmt: skip
+    for action in (Action.APPROVAL_REQUESTED, Action.APPROVED, Action.RETURNED, Action.STOPPED):
+        assert codes(team, action) == [gates.NOT_ACTIVE]
+
+
+def test_not_stopped(team):
+    assert codes(team, Action.REOPENED) == [gates.NOT_STOPPED]
+
+
+def test_not_last_stage(team):
+    assert codes(team, Action.RETIRED) == [gates.NOT_LAST_STAGE]
+
+
+@pytest.mark.parametrize(
+    "action", [Action.APPROVED, Action.RETURNED, Action.STOPPED, Action.REOPENED, Action.RETIRED]
+)
+@pytest.mark.parametrize("person", ["clinician", "lawyer", "it_architect", "procurement",
+                                    "ai_competence", "outsider"])  # fmt: skip
+def test_only_consultants_decide(team, action, person):
+    assert gates.ROLE_REQUIRED in codes(team, action, user=getattr(team, person))
+
+
+def test_four_eyes(team):
+    complete_need(team)
+    request_approval(project=team.reload(), by=team.consultant)
+    assert codes(team, Action.APPROVED, user=team.consultant) == [gates.FOUR_EYES]
+    assert codes(team, Action.APPROVED, user=team.consultant2) == []
+
+
+def test_request_by_owner_or_consultant_only(team):
+    complete_need(team)
+    assert codes(team, Action.APPROVAL_REQUESTED, user=team.lawyer) == [gates.ROLE_REQUIRED]
+    assert codes(team, Action.APPROVAL_REQUESTED, user=team.clinician) == []
+    assert codes(team, Action.APPROVAL_REQUESTED, user=team.consultant) == []
+
+
+def test_anonymous(team):
+    assert codes(team, Action.STOPPED, user=AnonymousUser()) == [gates.NOT_AUTHENTICATED]
+
+
+def test_unknown_action(team):
+    with pytest.raises(ValueError):
+        reasons(team, "teleport")
+
+
+def test_status_loads_in_fixed_queries(team, django_assert_num_queries):
+    move_to(team, "legal")
+    complete_legal(team)
+    project = team.reload()
+    project.stages  # noqa: B018 - the pathway's stages are loaded once per request anyway
+    with django_assert_num_queries(4):
+        load_stage_status(project)

@@ -1,0 +1,136 @@
+"""Every (from, to) pair of the state machine: the allowed ones succeed and write one history
+row; every other attempt raises and changes nothing."""
+
+import itertools
+
+import pytest
+
+from procurement import services
+from procurement.models import Action, HistoryEntry, Project
+from procurement.transitions import TransitionBlocked, perform_transition, request_approval
+from tests.personas import complete_legal, complete_need, move_to
+
+STAGES = ["need", "legal", "monitoring"]
+STATES = [*STAGES, "stopped:need", "stopped:legal", "stopped:monitoring", "retired"]
+TARGETS = [*STAGES, "stopped", "retired"]
+ACTIONS = [Action.APPROVED, Action.RETURNED, Action.STOPPED, Action.REOPENED, Action.RETIRED]
+
+ALLOWED = {
+    ("need", "legal"): Action.APPROVED,
+    ("legal", "monitoring"): Action.APPROVED,
+    ("legal", "need"): Action.RETURNED,
+    ("monitoring", "need"): Action.RETURNED,
+    ("monitoring", "legal"): Action.RETURNED,
+    ("need", "stopped"): Action.STOPPED,
+    ("legal", "stopped"): Action.STOPPED,
+    ("monitoring", "stopped"): Action.STOPPED,
+    ("stopped:need", "need"): Action.REOPENED,
+    ("stopped:legal", "legal"): Action.REOPENED,
+    ("stopped:monitoring", "monitoring"): Action.REOPENED,
+    ("monitoring", "retired"): Action.RETIRED,
+}
+
+
+def prepare(team, state: str) -> Project:
+    """Put the project in `state` with its checklist complete and approval requested, so that
+    only the state machine itself can refuse a transition."""
+    stage = state.split(":")[-1] if state != "retired" else "monitoring"
+    move_to(team, stage)
+    completers = {"need": complete_need, "legal": complete_legal}
+    if stage in completers:
+        completers[stage](team)
+    else:
+        from tests.personas import answer
+
+        answer(team, "monitoring.owner", "AI-kompetenceenheden", by=team.ai_competence)
+    if stage != "monitoring":
+        request_approval(project=team.reload(), by=team.clinician)
+    if state.startswith("stopped"):
+        perform_transition(
+            project=team.reload(), action=Action.STOPPED, by=team.consultant, comment="pause"
+        )
+    if state == "retired":
+        perform_transition(
+            project=team.reload(), action=Action.RETIRED, by=team.consultant, comment="slut"
+        )
+    return team.reload()
+
+
+@pytest.mark.parametrize(
+    ("from_state", "to_state", "action"), list(itertools.product(STATES, TARGETS, ACTIONS))
+)
+def test_transition_pair(team, from_state, to_state, action):
+    project = prepare(team, from_state)
+    before_state = project.state
+    history_before = HistoryEntry.objects.filter(project=project).count()
+    allowed = ALLOWED.get((from_state, to_state)) == action
+    # consultant2 did not request the approval, so the four-eyes rule does not interfere.
+    kwargs = {"target": to_state} if action == Action.RETURNED else {}
+    if allowed:
+        result = perform_transition(
+            project=project, action=action, by=team.consultant2, comment="grund", **kwargs
+        )
+        assert result.state == to_state
+        assert Project.objects.get(pk=project.pk).state == to_state
+        entries = HistoryEntry.objects.filter(project=project).order_by("pk")
+        assert entries.count() == history_before + 1
+        last = entries.last()
+        assert (last.action, last.from_state, last.to_state, last.by) == (
+            action, before_state, to_state, team.consultant2,
+        )  # fmt: skip
+        return
+    try:
+        result = perform_transition(
+            project=project, action=action, by=team.consultant2, comment="grund", **kwargs
+        )
+    except TransitionBlocked:
+        reloaded = Project.objects.get(pk=project.pk)
+        assert reloaded.state == before_state
+        assert HistoryEntry.objects.filter(project=project).count() == history_before
+    else:
+        # The action was possible but leads elsewhere: it must not have reached `to_state`.
+        assert result.state != to_state
+        assert ALLOWED.get((from_state, result.state)) == action
+
+
+def test_every_pair_is_covered():
+    pairs = {(f, t) for f in STATES for t in TARGETS}
+    assert set(ALLOWED) <= pairs
+    assert len(pairs) == len(STATES) * len(TARGETS) == 35
+
+
+def test_state_cannot_be_assigned_directly(team):
+    with pytest.raises(AttributeError):
+        team.project.state = "monitoring"
+
+
+def test_stop_and_reopen_keep_the_stage_and_answers(team):
+    complete_need(team)
+    perform_transition(project=team.reload(), action=Action.STOPPED, by=team.consultant,
+                       comment="Afventer budget")  # fmt: skip
+    project = team.reload()
+    assert (project.state, project.stopped_from) == ("stopped", "need")
+    perform_transition(project=project, action=Action.REOPENED, by=team.consultant)
+    project = team.reload()
+    assert project.state == "need"
+    assert project.answers.count() == 1
+
+
+def test_new_project_starts_in_first_stage_with_owner(team):
+    project = team.project
+    assert project.state == "need"
+    assert project.owner == team.clinician
+    assert project.memberships.filter(user=team.clinician, role="clinician").exists()
+    created = HistoryEntry.objects.get(project=project)
+    assert (created.action, created.to_state) == (Action.CREATED, "need")
+
+
+def test_create_project_without_organisation_writes_nothing(pathway, django_user_model):
+    from django.core.exceptions import ValidationError
+
+    user = django_user_model.objects.create_user("loner", password="pw")
+    with pytest.raises(ValidationError):
+        services.create_project(
+            by=user, pathway=pathway, title="X", clinical_need="Y", department="Z"
+        )
+    assert Project.objects.count() == 0
