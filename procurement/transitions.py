@@ -7,7 +7,7 @@ lock, runs the django-fsm transition, saves and writes the history entry in the 
 from a stale state raises instead of overwriting.
 """
 
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
@@ -77,7 +77,17 @@ def perform_transition(
             )
     except (ConcurrentTransition, TransitionNotAllowed) as exc:
         raise TransitionBlocked([_concurrent_reason()]) from exc
+    except OperationalError as exc:
+        if not _is_sqlite_lock(exc):
+            raise
+        raise TransitionBlocked([_concurrent_reason()]) from exc
     return locked
+
+
+def _is_sqlite_lock(exc: OperationalError) -> bool:
+    # SQLite has no row locks: a second writer at the same moment finds the table locked. That
+    # is the same situation as a lost race on PostgreSQL, so it gets the same answer.
+    return connection.vendor == "sqlite" and "locked" in str(exc)
 
 
 def request_approval(*, project: Project, by, comment: str = "") -> Project:

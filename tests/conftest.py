@@ -14,3 +14,10 @@ def pathway(db):
 def team(db, pathway) -> Team:
     """A project in its first stage with a full team, plus an outsider and an administrator."""
     return make_team(pathway)
+
+
+@pytest.fixture(autouse=True)
+def evidence_root(settings, tmp_path):
+    """Each test stores evidence in a folder of its own."""
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    return settings.EVIDENCE_ROOT

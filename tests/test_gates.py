@@ -92,8 +92,8 @@ def test_signoff_missing_names_the_role(team):
     found = reasons(team, Action.APPROVAL_REQUESTED)
     assert [r.code for r in found] == [gates.SIGNOFF_MISSING, gates.SIGNOFF_MISSING]
     assert {r.message for r in found} == {
-        "Godkendelse mangler: jurist",
-        "Godkendelse mangler: IT-arkitekt",
+        "Afkvittering mangler: jurist",
+        "Afkvittering mangler: IT-arkitekt",
     }
 
 

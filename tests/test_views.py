@@ -267,7 +267,7 @@ def test_signoff_by_role_holder(client, team):
     item = team.item("legal.hosting")
     response = client.post(url("signoff_create", team, item_id=item.pk), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert "Godkendt af" in response.content.decode()
+    assert "Afkvitteret af" in response.content.decode()
     assert SignOff.objects.filter(item=item, user=team.it_architect).count() == 1
 
 

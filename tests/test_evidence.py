@@ -1,0 +1,143 @@
+"""Evidence files: checked by content, stored outside the web root under generated names, with
+SHA-256, and served only to members as attachments."""
+
+import hashlib
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from procurement.models import Answer, Evidence
+from tests.personas import PDF, move_to
+
+
+def ooxml(folder: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr(f"{folder}/document.xml", "<x/>")
+    return buffer.getvalue()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+ACCEPTED = [
+    ("dpia.pdf", PDF),
+    ("notat.docx", ooxml("word")),
+    ("budget.xlsx", ooxml("xl")),
+    ("skema.png", PNG),
+    ("foto.JPG", JPEG),
+    ("data.csv", "id;score;udfald\n1;0,83;1\n".encode("cp1252")),
+    ("noter.txt", "Æble, øl og ål".encode()),
+]
+REFUSED = [
+    ("program.exe", b"MZ\x90\x00" + b"\x00" * 64, "ikke accepteret"),
+    ("dpia.pdf", b"MZ\x90\x00" + b"\x00" * 64, "passer ikke"),
+    ("side.html", b"<html><script>alert(1)</script></html>", "ikke accepteret"),
+    ("notat.docx", PDF, "passer ikke"),
+    ("data.csv", b"\x00\x01\x02binary", "passer ikke"),
+    ("tom.pdf", b"", "tom"),
+    ("skjult.txt", PNG, "passer ikke"),
+]
+
+
+def upload(client, team, name, content):
+    item = team.item("legal.dpia")
+    return client.post(
+        reverse("answer_save", args=[team.project.pk, item.pk]),
+        {f"item{item.pk}-value": SimpleUploadedFile(name, content)},
+        HTTP_HX_REQUEST="true",
+    )
+
+
+@pytest.fixture
+def legal(team, client):
+    move_to(team, "legal")
+    client.force_login(team.lawyer)
+    return team
+
+
+@pytest.mark.parametrize(("name", "content"), ACCEPTED)
+def test_accepted_types(client, legal, settings, name, content):
+    response = upload(client, legal, name, content)
+    assert response.status_code == 200, response.content.decode()[:500]
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == name
+    assert evidence.size == len(content)
+    assert evidence.sha256 == hashlib.sha256(content).hexdigest()
+    stored = settings.EVIDENCE_ROOT / str(legal.project.pk) / evidence.stored_name
+    assert stored.read_bytes() == content
+    assert evidence.stored_name != name and evidence.stored_name.isalnum()
+    assert Answer.objects.get(item__key="legal.dpia").evidence == evidence
+
+
+@pytest.mark.parametrize(("name", "content", "message"), REFUSED)
+def test_refused_types_write_nothing(client, legal, settings, name, content, message):
+    response = upload(client, legal, name, content)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not Evidence.objects.exists()
+    assert not Answer.objects.filter(item__key="legal.dpia").exists()
+    folder = settings.EVIDENCE_ROOT / str(legal.project.pk)
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_size_limit(client, legal, settings):
+    settings.EVIDENCE_MAX_BYTES = 100
+    response = upload(client, legal, "stor.pdf", PDF + b"%" * 200)
+    assert response.status_code == 422
+    assert "for stor" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_file_is_removed_when_the_save_fails(client, legal, settings):
+    client.force_login(legal.procurement)  # may read, may not answer
+    response = upload(client, legal, "dpia.pdf", PDF)
+    assert response.status_code == 403
+    assert not Evidence.objects.exists()
+    folder = settings.EVIDENCE_ROOT / str(legal.project.pk)
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_members_download_as_attachment(client, legal):
+    upload(client, legal, "dpia 'rapport'.pdf", PDF)
+    evidence = Evidence.objects.get()
+    url = reverse("evidence_download", args=[legal.project.pk, evidence.pk])
+    client.force_login(legal.procurement)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF
+
+
+@pytest.mark.parametrize("person", ["outsider", "foreigner"])
+def test_outsiders_cannot_download(client, legal, person):
+    upload(client, legal, "dpia.pdf", PDF)
+    evidence = Evidence.objects.get()
+    client.force_login(getattr(legal, person))
+    url = reverse("evidence_download", args=[legal.project.pk, evidence.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_evidence_of_another_project_is_not_reachable_through_mine(client, legal, pathway):
+    from procurement import services
+
+    upload(client, legal, "dpia.pdf", PDF)
+    evidence = Evidence.objects.get()
+    mine = services.create_project(by=legal.outsider, pathway=pathway, title="Mit",
+                                   clinical_need="x", department="y")  # fmt: skip
+    client.force_login(legal.outsider)
+    url = reverse("evidence_download", args=[mine.pk, evidence.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_original_name_never_reaches_the_file_system(client, legal, settings):
+    upload(client, legal, "../../../etc/evil.pdf", PDF)
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == "evil.pdf"
+    files = list(settings.EVIDENCE_ROOT.rglob("*"))
+    assert all("evil" not in path.name for path in files)
