@@ -1,0 +1,72 @@
+"""The demo data: the seed's four cases, created through the real services, idempotently."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from checklists.loading import load_pathways
+from procurement.gates import blocking_reasons, load_stage_status
+from procurement.models import Action, HistoryEntry, Project
+
+EXPECTED_STAGES = {
+    "Ambient Scribe": "prospective_validation",
+    "PEACE": "legal",
+    "IPM": "requirements",
+    "TeleKOL": "monitoring",
+}
+
+
+@pytest.fixture
+def seeded(db, settings):
+    settings.DEBUG = True
+    load_pathways()
+    call_command("seed_demo")
+
+
+def test_users_and_cases(seeded):
+    names = set(User.objects.values_list("username", flat=True))
+    assert {"kliniker", "konsulent", "jurist", "itarkitekt", "indkoeb", "aikompetence", "admin"} <= names  # noqa: E501
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="indkoeb").check_password("demo")
+    projects = list(Project.objects.all())
+    assert len(projects) == 4
+    for fragment, stage in EXPECTED_STAGES.items():
+        project = next(p for p in projects if fragment in p.title)
+        assert project.state == stage
+        assert project.owner.username == "kliniker"
+        assert project.organisation.name == "Region Syddanmark"
+
+
+def test_history_is_real(seeded):
+    telekol = Project.objects.get(title__contains="TeleKOL")
+    approvals = HistoryEntry.objects.filter(project=telekol, action=Action.APPROVED)
+    assert approvals.count() == 13  # every stage before monitoring was approved
+    assert {entry.by.username for entry in approvals} == {"konsulent"}
+
+
+def test_cases_have_answers_in_current_stage_and_gates_partly_open(seeded):
+    ambient = Project.objects.get(title__contains="Ambient Scribe")
+    status = load_stage_status(ambient)
+    assert status.answered_count > 0
+    reasons = blocking_reasons(project=ambient, action=Action.APPROVAL_REQUESTED, status=status)
+    assert reasons, "the demo should show what is still missing"
+
+
+def test_idempotent(seeded):
+    counts = (User.objects.count(), Project.objects.count(), HistoryEntry.objects.count())
+    call_command("seed_demo")
+    assert (User.objects.count(), Project.objects.count(), HistoryEntry.objects.count()) == counts
+
+
+def test_refuses_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="kliniker").exists()
+
+
+def test_force_runs_without_debug(db, settings):
+    settings.DEBUG = False
+    load_pathways()
+    call_command("seed_demo", "--force")
+    assert Project.objects.count() == 4
