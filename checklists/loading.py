@@ -26,8 +26,17 @@ YES_NO_NA = ("yes", "no", "na")
 PATHWAY_KEYS = {"slug", "version", "name", "description", "stages"}
 STAGE_KEYS = {"key", "name", "purpose", "responsible_body", "gate_question", "roles", "items"}
 ITEM_KEYS = {
-    "key", "text", "help", "role", "type", "required", "choices", "condition", "signoff", "sources",
-}  # fmt: skip
+    "key",
+    "text",
+    "help",
+    "role",
+    "type",
+    "required",
+    "choices",
+    "condition",
+    "signoff",
+    "sources",
+}
 SOURCE_KEYS = {"title", "article", "url"}
 
 
@@ -126,7 +135,9 @@ def _parse_stage(raw: Any, file_name: str, seen: set[str]) -> dict:
     gate_da, gate_en = _bilingual(raw.get("gate_question"), where, "gate_question", required=False)
     body = raw.get("responsible_body")
     if body not in ResponsibleBody.values:
-        raise PathwayFileError(f"{where}: responsible_body must be one of {ResponsibleBody.values}.")
+        raise PathwayFileError(
+            f"{where}: responsible_body must be one of {ResponsibleBody.values}."
+        )
     roles = raw.get("roles", [])
     if not isinstance(roles, list) or any(role not in Role.values for role in roles):
         raise PathwayFileError(f"{where}: roles must be a list of {Role.values}.")

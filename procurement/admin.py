@@ -27,8 +27,13 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ["organisation", "pathway"]
     search_fields = ["title", "department", "product_name", "vendor_name"]
     # The state only moves through transitions (procurement.transitions), never by hand.
-    readonly_fields = ["state", "stopped_from", "approval_requested_by", "approval_requested_at",
-                       "pathway"]  # fmt: skip
+    readonly_fields = [
+        "state",
+        "stopped_from",
+        "approval_requested_by",
+        "approval_requested_at",
+        "pathway",
+    ]
     exclude = []
     inlines = [MembershipInline, HistoryInline]
 

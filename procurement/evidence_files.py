@@ -76,7 +76,10 @@ def check_upload(upload: UploadedFile) -> str:
     extension = _extension(upload.name)
     if extension not in ALLOWED:
         raise ValidationError(
-            _("Files of this type are not accepted. Allowed: PDF, Word (DOCX), Excel (XLSX), PNG, JPEG, CSV and text.")  # noqa: E501
+            _(
+                "Files of this type are not accepted. Allowed: PDF, Word (DOCX), Excel (XLSX), "
+                "PNG, JPEG, CSV and text."
+            )
         )
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
@@ -84,7 +87,9 @@ def check_upload(upload: UploadedFile) -> str:
     if extension in TEXT_EXTENSIONS:
         matches = _looks_like_text(head) and filetype.guess(head) is None
     else:
-        kind = filetype.guess(head if extension in {"pdf", "png", "jpg", "jpeg"} else _read_all(upload))  # noqa: E501
+        kind = filetype.guess(
+            head if extension in {"pdf", "png", "jpg", "jpeg"} else _read_all(upload)
+        )
         matches = kind is not None and kind.mime == ALLOWED[extension]
     if not matches:
         raise ValidationError(

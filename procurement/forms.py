@@ -101,18 +101,28 @@ class AnswerForm(forms.Form):
         label = item.text
         kind = item.answer_type
         if kind == AnswerType.YES_NO_NA:
-            return forms.ChoiceField(label=label, choices=YES_NO_NA_CHOICES, widget=forms.RadioSelect)  # noqa: E501
+            return forms.ChoiceField(
+                label=label, choices=YES_NO_NA_CHOICES, widget=forms.RadioSelect
+            )
         if kind == AnswerType.CHOICE:
-            return forms.ChoiceField(label=label, choices=item.choice_options(), widget=forms.RadioSelect)  # noqa: E501
+            return forms.ChoiceField(
+                label=label, choices=item.choice_options(), widget=forms.RadioSelect
+            )
         if kind == AnswerType.NUMBER:
-            return forms.CharField(label=label, widget=forms.TextInput(attrs={"inputmode": "decimal"}))  # noqa: E501
+            return forms.CharField(
+                label=label, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+            )
         if kind == AnswerType.DATE:
-            return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # noqa: E501
+            return forms.DateField(
+                label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            )
         if kind == AnswerType.LINK:
             return forms.URLField(label=label, assume_scheme="https", max_length=2000)
         if kind == AnswerType.EVIDENCE:
             return forms.FileField(label=label)
-        return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)  # noqa: E501
+        return forms.CharField(
+            label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=10000
+        )
 
     def clean_value(self):
         value = self.cleaned_data["value"]
@@ -127,9 +137,9 @@ class AnswerForm(forms.Form):
             try:
                 number = Decimal(text)
             except InvalidOperation:
-                raise forms.ValidationError(_("Enter a number, e.g. 1.250,5.")) from None
+                raise forms.ValidationError(_("Enter a number, e.g. 1,250.5.")) from None
             if not number.is_finite():
-                raise forms.ValidationError(_("Enter a number, e.g. 1.250,5."))
+                raise forms.ValidationError(_("Enter a number, e.g. 1,250.5."))
             return format(number.normalize(), "f")
         if kind == AnswerType.DATE:
             return value.isoformat()

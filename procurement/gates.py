@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import AnswerType, Role
@@ -34,6 +34,15 @@ NOT_LAST_STAGE = "not_last_stage"
 ROLE_REQUIRED = "role_required"
 FOUR_EYES = "four_eyes"
 NOT_AUTHENTICATED = "not_authenticated"
+
+# Longer messages, marked for translation here and translated when a reason is made.
+LAST_STAGE_MESSAGE = gettext_noop(
+    "This is the last stage: there is nothing to approve; the project can be retired."
+)
+FOUR_EYES_MESSAGE = gettext_noop(
+    "You asked for this approval yourself: another innovation consultant must approve it "
+    "(four-eyes principle)."
+)
 
 
 @dataclass(frozen=True)
@@ -245,9 +254,7 @@ def checklist_reasons(status: StageStatus) -> list[Reason]:
             reasons.append(
                 Reason(
                     code=ROLE_NOT_STAFFED,
-                    message=_(
-                        "Nobody on the team has the role %(role)s: the owner must add one."
-                    )
+                    message=_("Nobody on the team has the role %(role)s: the owner must add one.")
                     % {"role": Role(role).label},
                     role=role,
                 )
@@ -277,14 +284,26 @@ def blocking_reasons(
         if project.approval_requested_by_id:
             reasons.append(Reason(ALREADY_REQUESTED, _("Approval has already been requested.")))
         if project.next_stage() is None:
-            reasons.append(Reason(NO_NEXT_STAGE, _("This is the last stage: there is nothing to approve; the project can be retired.")))  # noqa: E501
+            reasons.append(
+                Reason(
+                    NO_NEXT_STAGE,
+                    _(LAST_STAGE_MESSAGE),
+                )
+            )
         reasons += checklist_reasons(status)
     elif action == Action.APPROVED:
         consultant_only = True
         if project.next_stage() is None:
-            reasons.append(Reason(NO_NEXT_STAGE, _("This is the last stage: there is nothing to approve; the project can be retired.")))  # noqa: E501
+            reasons.append(
+                Reason(
+                    NO_NEXT_STAGE,
+                    _(LAST_STAGE_MESSAGE),
+                )
+            )
         if not project.approval_requested_by_id:
-            reasons.append(Reason(NOT_REQUESTED, _("Nobody has asked for approval of this stage yet.")))  # noqa: E501
+            reasons.append(
+                Reason(NOT_REQUESTED, _("Nobody has asked for approval of this stage yet."))
+            )
         reasons += checklist_reasons(status)
     elif action == Action.RETURNED:
         consultant_only = True
@@ -302,7 +321,9 @@ def blocking_reasons(
     elif action == Action.RETIRED:
         consultant_only = True
         if not project.is_in_last_stage:
-            reasons.append(Reason(NOT_LAST_STAGE, _("A project can only be retired from its last stage.")))  # noqa: E501
+            reasons.append(
+                Reason(NOT_LAST_STAGE, _("A project can only be retired from its last stage."))
+            )
     else:
         raise ValueError(f"unknown action {action!r}")
 
@@ -324,13 +345,22 @@ def _user_reasons(project, action, status, user, consultant_only) -> list[Reason
                 role=consultant,
             )
         ]
-    if action == Action.APPROVAL_REQUESTED and user.pk != project.owner_id and consultant not in roles:  # noqa: E501
-        return [Reason(ROLE_REQUIRED, _("Only the project owner or an innovation consultant can ask for approval."))]  # noqa: E501
+    if (
+        action == Action.APPROVAL_REQUESTED
+        and user.pk != project.owner_id
+        and consultant not in roles
+    ):
+        return [
+            Reason(
+                ROLE_REQUIRED,
+                _("Only the project owner or an innovation consultant can ask for approval."),
+            )
+        ]
     if action == Action.APPROVED and project.approval_requested_by_id == user.pk:
         return [
             Reason(
                 FOUR_EYES,
-                _("You asked for this approval yourself: another innovation consultant must approve it (four-eyes principle)."),  # noqa: E501
+                _(FOUR_EYES_MESSAGE),
                 role=consultant,
             )
         ]

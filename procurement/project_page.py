@@ -125,7 +125,9 @@ def _actions(project: Project, status: StageStatus, user) -> dict:
     for name, (action, form_class, shown) in specs.items():
         if not shown:
             continue
-        form = form_class(project=project) if form_class is ReturnForm else form_class()
+        # Several of these forms share a page: give each its own element ids (names stay).
+        ids = {"auto_id": f"id_{name}_%s"}
+        form = form_class(project=project, **ids) if form_class is ReturnForm else form_class(**ids)
         reasons = blocking_reasons(project=project, action=action, status=status, user=user)
         panels[name] = ActionPanel(action, form, reasons)
     return panels
@@ -179,7 +181,7 @@ def gate_panel(project: Project, status: StageStatus) -> dict:
     elif project.approval_requested_by_id:
         headline = _("Everything is in place. Waiting for an innovation consultant to approve.")
     elif project.next_stage() is None:
-        headline = _("Everything is in place. This is the last stage: the project is in operation.")
+        headline = _("Everything is in place. This is the last stage: the product is in operation.")
     else:
         headline = _("Everything is in place: the owner can ask for approval.")
     return {

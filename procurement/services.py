@@ -73,8 +73,7 @@ def add_member(*, project: Project, by, user, role: str) -> Membership:
         )
     if not created:
         raise ValidationError(
-            _("%(user)s already has the role %(role)s.")
-            % {"user": user, "role": Role(role).label}
+            _("%(user)s already has the role %(role)s.") % {"user": user, "role": Role(role).label}
         )
     return membership
 

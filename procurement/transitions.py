@@ -118,5 +118,8 @@ def request_approval(*, project: Project, by, comment: str = "") -> Project:
 def _concurrent_reason() -> Reason:
     return Reason(
         CONCURRENT,
-        _("Someone else changed this project a moment ago. Nothing was changed: look at the page again."),  # noqa: E501
+        _(
+            "Someone else changed this project a moment ago. Nothing was changed: "
+            "look at the page again."
+        ),
     )

@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +17,7 @@ from checklists.models import ChecklistItem
 from . import evidence_files, services
 from .dashboard import dashboard_context
 from .forms import AnswerForm, MemberForm, ProjectForm, ReasonForm, ReturnForm, TransitionForm
+from .gates import FOUR_EYES, ROLE_REQUIRED, blocking_reasons, load_stage_status
 from .models import Action, Evidence, Membership
 from .permissions import can_manage_team, get_visible_project, require
 from .project_page import item_context, project_context
@@ -59,15 +61,11 @@ def project_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _created_message())
+            messages.success(
+                request, _("The project was created. Add your team, then start on the checklist.")
+            )
             return redirect("project_detail", project_id=project.pk)
     return render(request, "procurement/project_form.html", {"form": form})
-
-
-def _created_message() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("The project was created. Add your team, then start on the checklist.")
 
 
 @login_required
@@ -104,21 +102,16 @@ def member_add(request: HttpRequest, project_id: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _member_added(membership))
+            messages.success(
+                request,
+                _("%(user)s was added as %(role)s.")
+                % {"user": membership.user, "role": membership.get_role_display()},
+            )
             return redirect("project_team", project_id=project.pk)
     context = project_context(project, request.user)
     context["tab"] = "team"
     context["member_form"] = form
     return render(request, "procurement/team.html", context, status=400)
-
-
-def _member_added(membership: Membership) -> str:
-    from django.utils.translation import gettext
-
-    return gettext("%(user)s was added as %(role)s.") % {
-        "user": membership.user,
-        "role": membership.get_role_display(),
-    }
 
 
 @login_required
@@ -227,14 +220,11 @@ def approval_request(request: HttpRequest, project_id: int) -> HttpResponse:
         )
     except TransitionBlocked as exc:
         return _blocked(request, project, exc)
-    messages.success(request, _approval_requested())
+    messages.success(
+        request,
+        _("Approval requested. The innovation consultants on the project can see it now."),
+    )
     return redirect("project_detail", project_id=project.pk)
-
-
-def _approval_requested() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("Approval requested. The innovation consultants on the project can see it now.")
 
 
 @login_required
@@ -268,8 +258,6 @@ def transition(request: HttpRequest, project_id: int, action: str) -> HttpRespon
 
 
 def _refuse_unless_member_may(project, user, action) -> None:
-    from .gates import ROLE_REQUIRED, FOUR_EYES, blocking_reasons, load_stage_status
-
     reasons = blocking_reasons(
         project=project, action=action, status=load_stage_status(project), user=user
     )
@@ -278,8 +266,6 @@ def _refuse_unless_member_may(project, user, action) -> None:
 
 
 def _blocked(request, project, exc: TransitionBlocked) -> HttpResponse:
-    from .gates import FOUR_EYES, ROLE_REQUIRED
-
     if any(reason.code in (ROLE_REQUIRED, FOUR_EYES) for reason in exc.reasons):
         raise PermissionDenied(" ".join(reason.message for reason in exc.reasons))
     for reason in exc.reasons:
@@ -290,12 +276,10 @@ def _blocked(request, project, exc: TransitionBlocked) -> HttpResponse:
 
 
 def _transition_done(action: str) -> str:
-    from django.utils.translation import gettext
-
     return {
-        Action.APPROVED: gettext("The stage was approved. The project has moved to the next stage."),  # noqa: E501
-        Action.RETURNED: gettext("The project was returned to an earlier stage."),
-        Action.STOPPED: gettext("The project was stopped."),
-        Action.REOPENED: gettext("The project was reopened."),
-        Action.RETIRED: gettext("The project was retired."),
+        Action.APPROVED: _("The stage was approved. The project has moved to the next stage."),
+        Action.RETURNED: _("The project was returned to an earlier stage."),
+        Action.STOPPED: _("The project was stopped."),
+        Action.REOPENED: _("The project was reopened."),
+        Action.RETIRED: _("The project was retired."),
     }[action]

@@ -46,7 +46,10 @@ class Team:
 
 def _user(username: str, organisation: Organisation, **extra) -> User:
     user = User.objects.create_user(
-        username=username, password="pw", first_name=username.title(), organisation=organisation,
+        username=username,
+        password="pw",
+        first_name=username.title(),
+        organisation=organisation,
         **extra,
     )
     return user
@@ -58,10 +61,16 @@ def make_team(pathway: Pathway) -> Team:
     people = {
         name: _user(name, org)
         for name in (
-            "clinician", "consultant", "consultant2", "lawyer", "it_architect", "procurement",
-            "ai_competence", "outsider",
+            "clinician",
+            "consultant",
+            "consultant2",
+            "lawyer",
+            "it_architect",
+            "procurement",
+            "ai_competence",
+            "outsider",
         )
-    }  # fmt: skip
+    }
     foreigner = _user("foreigner", other)
     admin = _user("admin", org, is_superuser=True, is_staff=True)
     project = services.create_project(
@@ -82,9 +91,12 @@ def make_team(pathway: Pathway) -> Team:
     for name, role in roles.items():
         services.add_member(project=project, by=people["clinician"], user=people[name], role=role)
     return Team(
-        organisation=org, foreigner=foreigner, admin=admin, project=project,
+        organisation=org,
+        foreigner=foreigner,
+        admin=admin,
+        project=project,
         **people,
-    )  # fmt: skip
+    )
 
 
 def answer(team: Team, key: str, value: str = "", *, by=None, justification: str = "", upload=None):
@@ -112,9 +124,7 @@ def complete_legal(team: Team) -> None:
     answer(team, "legal.dpia", by=team.lawyer, upload=pdf_upload())
     answer(team, "legal.hosting", "eu_cloud", by=team.it_architect)
     services.sign_off(project=team.reload(), item=team.item("legal.dpia"), by=team.lawyer)
-    services.sign_off(
-        project=team.reload(), item=team.item("legal.hosting"), by=team.it_architect
-    )
+    services.sign_off(project=team.reload(), item=team.item("legal.hosting"), by=team.it_architect)
 
 
 def advance(team: Team) -> Project:

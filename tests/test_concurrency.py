@@ -12,7 +12,7 @@ from django.db import OperationalError, close_old_connections, connection
 from procurement import services
 from procurement.models import Action, HistoryEntry, Project
 from procurement.transitions import TransitionBlocked, perform_transition, request_approval
-from tests.personas import complete_need, make_team, load_test_pathway
+from tests.personas import complete_need, load_test_pathway, make_team
 
 THREADS = 8
 ROUNDS = 10
@@ -53,8 +53,9 @@ def test_simultaneous_approvals_make_exactly_one_transition():
         person = type(team.consultant).objects.create_user(
             username=f"konsulent{index}", password="pw", organisation=team.organisation
         )
-        services.add_member(project=team.project, by=team.clinician, user=person,
-                            role="innovation_consultant")  # fmt: skip
+        services.add_member(
+            project=team.project, by=team.clinician, user=person, role="innovation_consultant"
+        )
         consultants.append(person)
     complete_need(team)
     for round_number in range(ROUNDS):
@@ -70,5 +71,10 @@ def test_simultaneous_approvals_make_exactly_one_transition():
         assert team.reload().state == "legal"
         assert HistoryEntry.objects.filter(action=Action.APPROVED).count() == approvals_before + 1
         # Back to the first stage for the next round.
-        perform_transition(project=team.reload(), action=Action.RETURNED, by=team.consultant,
-                           comment="igen", target="need")  # fmt: skip
+        perform_transition(
+            project=team.reload(),
+            action=Action.RETURNED,
+            by=team.consultant,
+            comment="igen",
+            target="need",
+        )

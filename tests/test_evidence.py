@@ -128,8 +128,9 @@ def test_evidence_of_another_project_is_not_reachable_through_mine(client, legal
 
     upload(client, legal, "dpia.pdf", PDF)
     evidence = Evidence.objects.get()
-    mine = services.create_project(by=legal.outsider, pathway=pathway, title="Mit",
-                                   clinical_need="x", department="y")  # fmt: skip
+    mine = services.create_project(
+        by=legal.outsider, pathway=pathway, title="Mit", clinical_need="x", department="y"
+    )
     client.force_login(legal.outsider)
     url = reverse("evidence_download", args=[mine.pk, evidence.pk])
     assert client.get(url).status_code == 404

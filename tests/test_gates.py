@@ -117,7 +117,9 @@ def test_role_not_staffed(team):
     move_to(team, "legal")
     Membership.objects.filter(project=team.project, role="lawyer").delete()
     assert gates.ROLE_NOT_STAFFED in codes(team, Action.APPROVAL_REQUESTED)
-    found = [r for r in reasons(team, Action.APPROVAL_REQUESTED) if r.code == gates.ROLE_NOT_STAFFED]
+    found = [
+        r for r in reasons(team, Action.APPROVAL_REQUESTED) if r.code == gates.ROLE_NOT_STAFFED
+    ]
     assert found[0].role == "lawyer"
 
 
@@ -157,8 +159,9 @@ def test_return_target_must_be_earlier(team):
 
 
 def test_not_active(team):
-    perform_transition(project=team.reload(), action=Action.STOPPED, by=team.consultant,
-                       comment="x")  # fmt: skip
+    perform_transition(
+        project=team.reload(), action=Action.STOPPED, by=team.consultant, comment="x"
+    )
     for action in (Action.APPROVAL_REQUESTED, Action.APPROVED, Action.RETURNED, Action.STOPPED):
         assert codes(team, action) == [gates.NOT_ACTIVE]
 
@@ -174,8 +177,9 @@ def test_not_last_stage(team):
 @pytest.mark.parametrize(
     "action", [Action.APPROVED, Action.RETURNED, Action.STOPPED, Action.REOPENED, Action.RETIRED]
 )
-@pytest.mark.parametrize("person", ["clinician", "lawyer", "it_architect", "procurement",
-                                    "ai_competence", "outsider"])  # fmt: skip
+@pytest.mark.parametrize(
+    "person", ["clinician", "lawyer", "it_architect", "procurement", "ai_competence", "outsider"]
+)
 def test_only_consultants_decide(team, action, person):
     assert gates.ROLE_REQUIRED in codes(team, action, user=getattr(team, person))
 

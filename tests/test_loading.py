@@ -11,10 +11,21 @@ from tests.personas import FIXTURES
 
 GOOD = FIXTURES / "test-pathway.v1.yaml"
 SEED_STAGES = [
-    "need", "market_dialogue", "requirements", "business_case", "funding", "agreement", "legal",
-    "approvals", "retrospective_validation", "it_infrastructure", "prospective_validation",
-    "evaluation", "tender_operation", "monitoring",
-]  # fmt: skip
+    "need",
+    "market_dialogue",
+    "requirements",
+    "business_case",
+    "funding",
+    "agreement",
+    "legal",
+    "approvals",
+    "retrospective_validation",
+    "it_infrastructure",
+    "prospective_validation",
+    "evaluation",
+    "tender_operation",
+    "monitoring",
+]
 
 
 def write(tmp_path: Path, data: dict, name: str = "test-pathway.v1.yaml") -> Path:
@@ -61,7 +72,10 @@ def _break(data, how):
     elif how == "condition_to_missing_item":
         data["stages"][1]["items"][1]["condition"]["item"] = "legal.nothing"
     elif how == "condition_to_later_item":
-        data["stages"][0]["items"][0]["condition"] = {"item": "legal.personal_data", "equals": "yes"}  # noqa: E501
+        data["stages"][0]["items"][0]["condition"] = {
+            "item": "legal.personal_data",
+            "equals": "yes",
+        }
     elif how == "duplicate_item":
         data["stages"][1]["items"][3]["key"] = "legal.hosting"
     elif how == "choice_without_options":
@@ -85,9 +99,9 @@ def _break(data, how):
         ("unknown_key", "item legal.hosting: unknown key(s) colour"),
         ("missing_english", "item legal.hosting: 'text' is missing its en text"),
         ("condition_to_missing_item", "item legal.dpia: condition points to 'legal.nothing'"),
-        ("condition_to_later_item", "item need.problem: condition points to 'legal.personal_data'"),  # noqa: E501
+        ("condition_to_later_item", "item need.problem: condition points to 'legal.personal_data'"),
         ("duplicate_item", "item legal.hosting: duplicate key"),
-        ("choice_without_options", "item legal.hosting: a choice item needs at least two choices"),  # noqa: E501
+        ("choice_without_options", "item legal.hosting: a choice item needs at least two choices"),
         ("bad_role", "item legal.hosting: role must be one of"),
         ("bad_type", "item legal.hosting: type must be one of"),
         ("duplicate_stage", "stage legal: duplicate stage key"),

@@ -11,10 +11,26 @@ from procurement.permissions import can_manage_team, get_visible_project
 from procurement.transitions import TransitionBlocked, perform_transition, request_approval
 from tests.personas import answer, complete_need, move_to
 
-PERSONAS = ["clinician", "consultant", "lawyer", "it_architect", "procurement", "ai_competence",
-            "outsider", "foreigner", "admin"]  # fmt: skip
-READERS = {"clinician", "consultant", "lawyer", "it_architect", "procurement", "ai_competence",
-           "admin"}  # fmt: skip
+PERSONAS = [
+    "clinician",
+    "consultant",
+    "lawyer",
+    "it_architect",
+    "procurement",
+    "ai_competence",
+    "outsider",
+    "foreigner",
+    "admin",
+]
+READERS = {
+    "clinician",
+    "consultant",
+    "lawyer",
+    "it_architect",
+    "procurement",
+    "ai_competence",
+    "admin",
+}
 
 
 @pytest.mark.parametrize("person", PERSONAS)
@@ -89,8 +105,9 @@ def ready_for(team, action):
     elif action == Action.RETURNED:
         move_to(team, "legal")
     elif action == Action.REOPENED:
-        perform_transition(project=team.reload(), action=Action.STOPPED, by=team.consultant,
-                           comment="pause")  # fmt: skip
+        perform_transition(
+            project=team.reload(), action=Action.STOPPED, by=team.consultant, comment="pause"
+        )
     elif action == Action.RETIRED:
         move_to(team, "monitoring")
     return team.reload()
@@ -125,11 +142,13 @@ def test_consultant_who_requested_cannot_approve_but_another_can(team):
 
 
 def test_one_person_with_two_roles(team):
-    services.add_member(project=team.project, by=team.clinician, user=team.lawyer,
-                        role="innovation_consultant")  # fmt: skip
+    services.add_member(
+        project=team.project, by=team.clinician, user=team.lawyer, role="innovation_consultant"
+    )
     project = team.reload()
-    reasons = blocking_reasons(project=project, action=Action.STOPPED,
-                               status=load_stage_status(project), user=team.lawyer)  # fmt: skip
+    reasons = blocking_reasons(
+        project=project, action=Action.STOPPED, status=load_stage_status(project), user=team.lawyer
+    )
     assert reasons == []
 
 
@@ -144,8 +163,9 @@ def test_removed_member_loses_access(team):
 def test_retired_project_is_read_only(team):
     move_to(team, "monitoring")
     answer(team, "monitoring.owner", "AI-enheden", by=team.ai_competence)
-    perform_transition(project=team.reload(), action=Action.RETIRED, by=team.consultant,
-                       comment="Udfaset")  # fmt: skip
+    perform_transition(
+        project=team.reload(), action=Action.RETIRED, by=team.consultant, comment="Udfaset"
+    )
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):

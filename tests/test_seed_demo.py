@@ -25,7 +25,15 @@ def seeded(db, settings):
 
 def test_users_and_cases(seeded):
     names = set(User.objects.values_list("username", flat=True))
-    assert {"kliniker", "konsulent", "jurist", "itarkitekt", "indkoeb", "aikompetence", "admin"} <= names  # noqa: E501
+    assert {
+        "kliniker",
+        "konsulent",
+        "jurist",
+        "itarkitekt",
+        "indkoeb",
+        "aikompetence",
+        "admin",
+    } <= names
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="indkoeb").check_password("demo")
     projects = list(Project.objects.all())

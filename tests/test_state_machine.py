@@ -76,8 +76,11 @@ def test_transition_pair(team, from_state, to_state, action):
         assert entries.count() == history_before + 1
         last = entries.last()
         assert (last.action, last.from_state, last.to_state, last.by) == (
-            action, before_state, to_state, team.consultant2,
-        )  # fmt: skip
+            action,
+            before_state,
+            to_state,
+            team.consultant2,
+        )
         return
     try:
         result = perform_transition(
@@ -106,8 +109,9 @@ def test_state_cannot_be_assigned_directly(team):
 
 def test_stop_and_reopen_keep_the_stage_and_answers(team):
     complete_need(team)
-    perform_transition(project=team.reload(), action=Action.STOPPED, by=team.consultant,
-                       comment="Afventer budget")  # fmt: skip
+    perform_transition(
+        project=team.reload(), action=Action.STOPPED, by=team.consultant, comment="Afventer budget"
+    )
     project = team.reload()
     assert (project.state, project.stopped_from) == ("stopped", "need")
     perform_transition(project=project, action=Action.REOPENED, by=team.consultant)

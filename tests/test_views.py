@@ -51,8 +51,10 @@ def test_outsider_gets_404_on_pages(client, team, name, person):
 
 
 @pytest.mark.parametrize("name", READ_VIEWS)
-@pytest.mark.parametrize("person", ["clinician", "consultant", "lawyer", "it_architect",
-                                    "procurement", "ai_competence", "admin"])  # fmt: skip
+@pytest.mark.parametrize(
+    "person",
+    ["clinician", "consultant", "lawyer", "it_architect", "procurement", "ai_competence", "admin"],
+)
 def test_members_and_admin_read_every_page(client, team, name, person):
     complete_need(team)
     client.force_login(getattr(team, person))
@@ -85,21 +87,24 @@ def test_dashboard_shows_approval_waiting_for_consultant(client, team):
     assert client.get("/").context["approvals"] == []
 
 
-def test_dashboard_queries_do_not_grow_with_projects(client, team, pathway, django_assert_max_num_queries):  # noqa: E501
+def test_dashboard_queries_do_not_grow_with_projects(
+    client, team, pathway, django_assert_max_num_queries
+):
     from procurement import services
 
     client.force_login(team.clinician)
     with django_assert_max_num_queries(12) as first:
         client.get("/")
     for index in range(5):
-        services.create_project(by=team.clinician, pathway=pathway, title=f"P{index}",
-                                clinical_need="x", department="y")  # fmt: skip
+        services.create_project(
+            by=team.clinician, pathway=pathway, title=f"P{index}", clinical_need="x", department="y"
+        )
     with django_assert_max_num_queries(len(first.captured_queries)):
         response = client.get("/")
     assert len(response.context["rows"]) == 6
 
 
-def test_project_page_queries_do_not_grow_with_answers(client, team, django_assert_max_num_queries):  # noqa: E501
+def test_project_page_queries_do_not_grow_with_answers(client, team, django_assert_max_num_queries):
     move_to(team, "legal")
     client.force_login(team.lawyer)
     with django_assert_max_num_queries(30) as before:
@@ -114,9 +119,15 @@ def test_project_page_queries_do_not_grow_with_answers(client, team, django_asse
 
 def test_create_project(client, team, pathway):
     client.force_login(team.lawyer)
-    response = client.post(reverse("project_create"), {
-        "title": "Ny AI", "clinical_need": "Behov", "department": "Afd.", "pathway": pathway.pk,
-    })  # fmt: skip
+    response = client.post(
+        reverse("project_create"),
+        {
+            "title": "Ny AI",
+            "clinical_need": "Behov",
+            "department": "Afd.",
+            "pathway": pathway.pk,
+        },
+    )
     project = Project.objects.get(title="Ny AI")
     assert response.status_code == 302
     assert response["Location"] == f"/projects/{project.pk}/"
@@ -184,7 +195,9 @@ def post_answer(client, team, key, data, **extra):
 
 def test_inline_answer_returns_partial_with_saved_status_and_panel(client, team):
     client.force_login(team.clinician)
-    response = post_answer(client, team, "need.problem", {"value": "Ventetid"}, HTTP_HX_REQUEST="true")  # noqa: E501
+    response = post_answer(
+        client, team, "need.problem", {"value": "Ventetid"}, HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Gemt kl." in body
@@ -217,7 +230,9 @@ def test_wrong_role_cannot_answer(client, team):
 
 def test_item_of_other_stage_cannot_be_answered(client, team):
     client.force_login(team.clinician)
-    response = post_answer(client, team, "legal.personal_data", {"value": "yes"}, HTTP_HX_REQUEST="true")  # noqa: E501
+    response = post_answer(
+        client, team, "legal.personal_data", {"value": "yes"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 422
     assert not Answer.objects.filter(item__key="legal.personal_data").exists()
 
@@ -226,8 +241,8 @@ def test_item_of_other_stage_cannot_be_answered(client, team):
     ("key", "data", "message"),
     [
         ("legal.personal_data", {"value": "na", "justification": ""}, "Forklar hvorfor"),
-        ("legal.personal_data", {"value": "maybe"}, "Vælg et gyldigt valg"),
-        ("legal.hosting", {"value": "mars"}, "Vælg et gyldigt valg"),
+        ("legal.personal_data", {"value": "maybe"}, "Marker en gyldig valgmulighed"),
+        ("legal.hosting", {"value": "mars"}, "Marker en gyldig valgmulighed"),
         ("legal.decision_date", {"value": "31-02-2026"}, "Indtast en gyldig dato"),
         ("legal.link", {"value": "javascript:alert(1)"}, "Indtast en gyldig URL"),
         ("legal.link", {"value": "file:///etc/passwd"}, "Indtast en gyldig URL"),
@@ -244,13 +259,17 @@ def test_bad_answers_get_a_message_and_write_nothing(client, team, key, data, me
 
 def test_bad_number(client, team):
     client.force_login(team.clinician)
-    response = post_answer(client, team, "need.patients_per_year", {"value": "mange"}, HTTP_HX_REQUEST="true")  # noqa: E501
+    response = post_answer(
+        client, team, "need.patients_per_year", {"value": "mange"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 422
     assert not Answer.objects.exists()
 
 
-@pytest.mark.parametrize(("typed", "stored"), [("1.250,5", "1250.5"), ("1250", "1250"),
-                                               ("1,250.5", "1250.5"), ("12,75", "12.75")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("1.250,5", "1250.5"), ("1250", "1250"), ("1,250.5", "1250.5"), ("12,75", "12.75")],
+)
 def test_numbers_in_danish_and_english_format(client, team, typed, stored):
     client.force_login(team.clinician)
     post_answer(client, team, "need.patients_per_year", {"value": typed}, HTTP_HX_REQUEST="true")
@@ -344,12 +363,15 @@ def test_four_eyes_through_the_web(client, team):
 def test_return_needs_a_reason(client, team):
     move_to(team, "legal")
     client.force_login(team.consultant)
-    response = client.post(url("project_transition", team, action="return_to"),
-                           {"target": "need", "comment": ""})  # fmt: skip
+    response = client.post(
+        url("project_transition", team, action="return_to"), {"target": "need", "comment": ""}
+    )
     assert response.status_code == 302
     assert team.reload().state == "legal"
-    response = client.post(url("project_transition", team, action="return_to"),
-                           {"target": "need", "comment": "Behovet er uklart"})  # fmt: skip
+    response = client.post(
+        url("project_transition", team, action="return_to"),
+        {"target": "need", "comment": "Behovet er uklart"},
+    )
     assert team.reload().state == "need"
     assert HistoryEntry.objects.filter(project=team.project).last().comment == "Behovet er uklart"
 

@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true", help="Run even though DEBUG is off (never in production)."
+            "--force",
+            action="store_true",
+            help="Run even though DEBUG is off (never in production).",
         )
 
     def handle(self, *args, force: bool = False, **options):
