@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from .extensions import RULES, TOOLS
 from .models import ChecklistItem, Pathway, Stage
 from .roles import AnswerType, ResponsibleBody, Role
 
@@ -24,7 +25,9 @@ ITEM_KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 YES_NO_NA = ("yes", "no", "na")
 
 PATHWAY_KEYS = {"slug", "version", "name", "description", "stages"}
-STAGE_KEYS = {"key", "name", "purpose", "responsible_body", "gate_question", "roles", "items"}
+STAGE_KEYS = {
+    "key", "name", "purpose", "responsible_body", "gate_question", "roles", "items", "tools",
+}  # fmt: skip
 ITEM_KEYS = {
     "key",
     "text",
@@ -36,6 +39,7 @@ ITEM_KEYS = {
     "condition",
     "signoff",
     "sources",
+    "required_when",
 }
 SOURCE_KEYS = {"title", "article", "url"}
 
@@ -144,6 +148,9 @@ def _parse_stage(raw: Any, file_name: str, seen: set[str]) -> dict:
     items_raw = raw.get("items")
     if not isinstance(items_raw, list) or not items_raw:
         raise PathwayFileError(f"{where}: 'items' must be a non-empty list.")
+    tools = raw.get("tools", [])
+    if not isinstance(tools, list) or any(tool not in TOOLS for tool in tools):
+        raise PathwayFileError(f"{where}: tools must be a list of {sorted(TOOLS)}.")
     return {
         "key": key,
         "name_da": name_da,
@@ -154,6 +161,7 @@ def _parse_stage(raw: Any, file_name: str, seen: set[str]) -> dict:
         "gate_question_en": gate_en,
         "responsible_body": body,
         "roles": roles,
+        "tools": tools,
         "items": [_parse_item(item, file_name) for item in items_raw],
     }
 
@@ -205,12 +213,10 @@ def _parse_item(raw: Any, file_name: str) -> dict:
         url = source.get("url", "")
         if url and not str(url).startswith("https://"):
             raise PathwayFileError(f"{where}: source URLs must start with https://.")
-    condition = raw.get("condition") or {}
-    if condition:
-        if not isinstance(condition, dict) or set(condition) - {"item", "equals", "in"}:
-            raise PathwayFileError(f"{where}: condition must have 'item' and 'equals' or 'in'.")
-        if ("equals" in condition) == ("in" in condition):
-            raise PathwayFileError(f"{where}: condition needs exactly one of 'equals' and 'in'.")
+    condition = _parse_condition(raw.get("condition"), where, "condition")
+    required_when = _parse_condition(raw.get("required_when"), where, "required_when")
+    if required_when and required:
+        raise PathwayFileError(f"{where}: required_when makes no sense on a required item.")
     return {
         "key": key,
         "text_da": text_da,
@@ -222,20 +228,48 @@ def _parse_item(raw: Any, file_name: str) -> dict:
         "required": required,
         "choices": choices if answer_type == AnswerType.CHOICE else [],
         "condition": condition,
+        "required_when": required_when,
         "signoff_role": signoff,
         "sources": [{k: str(v) for k, v in source.items()} for source in sources],
     }
 
 
+def _parse_condition(raw: Any, where: str, field: str) -> dict:
+    """`{item: KEY, equals: V}`, `{item: KEY, in: [V, ...]}` or `{rule: NAME}`."""
+    if not raw:
+        return {}
+    if not isinstance(raw, dict):
+        raise PathwayFileError(f"{where}: {field} must be a mapping.")
+    if "rule" in raw:
+        if set(raw) != {"rule"}:
+            raise PathwayFileError(f"{where}: a {field} with a rule takes nothing else.")
+        if raw["rule"] not in RULES:
+            raise PathwayFileError(
+                f"{where}: {field} names the unknown rule '{raw['rule']}' "
+                f"(known: {', '.join(sorted(RULES)) or 'none'})."
+            )
+        return {"rule": raw["rule"]}
+    if set(raw) - {"item", "equals", "in"} or "item" not in raw:
+        raise PathwayFileError(f"{where}: {field} must have 'item' and 'equals' or 'in'.")
+    if ("equals" in raw) == ("in" in raw):
+        raise PathwayFileError(f"{where}: {field} needs exactly one of 'equals' and 'in'.")
+    return dict(raw)
+
+
 def _check_condition(item: dict, earlier: dict[str, dict], file_name: str) -> None:
-    condition = item["condition"]
-    if not condition:
-        return
+    for field in ("condition", "required_when"):
+        if item[field] and "item" in item[field]:
+            item[field] = _resolve_item_condition(item, item[field], field, earlier, file_name)
+
+
+def _resolve_item_condition(
+    item: dict, condition: dict, field: str, earlier: dict[str, dict], file_name: str
+) -> dict:
     where = f"{file_name}: item {item['key']}"
     target = earlier.get(condition.get("item"))
     if target is None:
         raise PathwayFileError(
-            f"{where}: condition points to '{condition.get('item')}', which is not an item "
+            f"{where}: {field} points to '{condition.get('item')}', which is not an item "
             "earlier in the pathway."
         )
     values = [condition["equals"]] if "equals" in condition else condition["in"]
@@ -250,7 +284,7 @@ def _check_condition(item: dict, earlier: dict[str, dict], file_name: str) -> No
     bad = [value for value in values if value not in allowed]
     if bad:
         raise PathwayFileError(f"{where}: condition value(s) {bad} are not answers of that item.")
-    item["condition"] = {"item": condition["item"], "values": values}
+    return {"item": condition["item"], "values": values}
 
 
 def discover_files(directory: Path = PATHWAY_DIR) -> list[Path]:

@@ -63,6 +63,7 @@ class Stage(models.Model):
         _("responsible body"), max_length=40, choices=ResponsibleBody.choices
     )
     roles = models.JSONField(_("roles involved"), default=list)
+    tools = models.JSONField(_("tools"), default=list, blank=True)
 
     class Meta:
         ordering = ["pathway", "order"]
@@ -109,6 +110,7 @@ class ChecklistItem(models.Model):
     required = models.BooleanField(_("required"), default=False)
     choices = models.JSONField(_("choices"), default=list, blank=True)
     condition = models.JSONField(_("condition"), default=dict, blank=True)
+    required_when = models.JSONField(_("required when"), default=dict, blank=True)
     signoff_role = models.CharField(
         _("sign-off by"), max_length=40, choices=Role.choices, blank=True
     )

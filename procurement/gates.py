@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from checklists.extensions import TOOLS, evaluate_rules
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import AnswerType, Role
 
@@ -62,6 +63,7 @@ class ItemStatus:
     answered: bool
     signoff: SignOff | None  # the sign-off of the current answer revision, if any
     needs_signoff: bool
+    required: bool  # required by the item itself or, through required_when, by other answers
 
     @property
     def signed_off(self) -> bool:
@@ -69,7 +71,7 @@ class ItemStatus:
 
     @property
     def missing(self) -> bool:
-        return self.applicable and self.item.required and not self.answered
+        return self.applicable and self.required and not self.answered
 
     @property
     def signoff_missing(self) -> bool:
@@ -84,6 +86,9 @@ class StageStatus:
     roles_by_user: dict[int, set[str]] = field(default_factory=dict)
     # role -> display names of members holding it
     people_by_role: dict[str, list[str]] = field(default_factory=dict)
+    # reasons given by the stage's tools (e.g. an incomplete business case); only loaded for a
+    # single project (load_stage_status), not for the dashboard's overview
+    tool_reasons: list["Reason"] = field(default_factory=list)
 
     @property
     def applicable_items(self) -> list[ItemStatus]:
@@ -109,11 +114,16 @@ def is_answered(item: ChecklistItem, answer: Answer | None) -> bool:
     return bool(answer.value.strip())
 
 
-def is_applicable(item: ChecklistItem, values_by_key: dict[str, str]) -> bool:
-    condition = item.condition
-    if not condition:
-        return True
+def condition_holds(condition: dict, values_by_key: dict[str, str], rules: dict[str, bool]) -> bool:
+    if "rule" in condition:
+        return rules.get(condition["rule"], False)
     return values_by_key.get(condition["item"]) in condition["values"]
+
+
+def is_applicable(item: ChecklistItem, values_by_key: dict[str, str], rules=None) -> bool:
+    if not item.condition:
+        return True
+    return condition_holds(item.condition, values_by_key, rules or {})
 
 
 def evaluate_items(
@@ -123,6 +133,7 @@ def evaluate_items(
     signoffs: list[SignOff],
 ) -> list[ItemStatus]:
     """Pure: the status of each item from the answers and sign-offs given."""
+    rules = evaluate_rules(values_by_key)
     valid_signoff = {}
     for signoff in signoffs:
         answer = answers_by_item_id.get(signoff.item_id)
@@ -131,9 +142,12 @@ def evaluate_items(
     result = []
     for item in items:
         answer = answers_by_item_id.get(item.pk)
-        applicable = is_applicable(item, values_by_key)
+        applicable = is_applicable(item, values_by_key, rules)
         answered = is_answered(item, answer)
-        needs_signoff = bool(item.signoff_role) and applicable and (item.required or answered)
+        required = item.required or (
+            bool(item.required_when) and condition_holds(item.required_when, values_by_key, rules)
+        )
+        needs_signoff = bool(item.signoff_role) and applicable and (required or answered)
         result.append(
             ItemStatus(
                 item=item,
@@ -142,6 +156,7 @@ def evaluate_items(
                 answered=answered,
                 signoff=valid_signoff.get(item.pk),
                 needs_signoff=needs_signoff,
+                required=required,
             )
         )
     return result
@@ -201,7 +216,15 @@ def load_stage_status(project: Project, stage: Stage | None = None) -> StageStat
     """The status of one stage of a project: the current one (or the one it was stopped in)
     unless another is given."""
     stage_for = {project.pk: stage} if stage is not None else None
-    return load_stage_statuses([project], stage_for)[project.pk]
+    status = load_stage_statuses([project], stage_for)[project.pk]
+    if status.stage is not None:
+        for name in status.stage.tools:
+            tool = TOOLS.get(name)
+            if tool is not None:
+                status.tool_reasons += tool.gate_reasons(
+                    project=project, stage=status.stage, status=status
+                )
+    return status
 
 
 def _quoted(statuses: list[ItemStatus]) -> tuple[str, ...]:
@@ -246,7 +269,8 @@ def checklist_reasons(status: StageStatus) -> list[Reason]:
                     people=tuple(status.people_by_role.get(role, ())),
                 )
             )
-    needed_roles = {r.role for r in reasons} | {
+    reasons += status.tool_reasons
+    needed_roles = {r.role for r in reasons if r.role} | {
         s.item.signoff_role for s in status.items if s.signoff_missing
     }
     for role in Role.values:

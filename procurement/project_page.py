@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from checklists.extensions import TOOLS
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import AnswerType, Role
 
@@ -144,6 +145,7 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         status = current_status
     rows = [_row(project, status, item_status, user) for item_status in status.items]
     return {
+        "tool_panels": tool_panels(project, viewing, user, status),
         "project": project,
         "timeline": _timeline(project),
         "viewing_stage": viewing,
@@ -170,6 +172,19 @@ def _history(project: Project) -> list:
     return entries
 
 
+def tool_panels(project: Project, stage: Stage | None, user, status: StageStatus) -> list[dict]:
+    """The stage's tools (named in the pathway file), each as a template and its context."""
+    if stage is None:
+        return []
+    panels = []
+    for name in stage.tools:
+        tool = TOOLS.get(name)
+        if tool is not None:
+            context = tool.context(project=project, stage=stage, user=user, status=status)
+            panels.append({"name": name, "template": tool.template_name, "context": context})
+    return panels
+
+
 def gate_panel(project: Project, status: StageStatus) -> dict:
     """The "what is missing" panel: the current stage's checklist reasons and what comes next."""
     reasons = checklist_reasons(status) if project.is_active else []
@@ -189,8 +204,8 @@ def gate_panel(project: Project, status: StageStatus) -> dict:
         "reasons": reasons,
         "answered": status.answered_count,
         "total": len(applicable),
-        "required_total": sum(1 for s in applicable if s.item.required),
-        "required_answered": sum(1 for s in applicable if s.item.required and s.answered),
+        "required_total": sum(1 for s in applicable if s.required),
+        "required_answered": sum(1 for s in applicable if s.required and s.answered),
     }
 
 

@@ -171,7 +171,10 @@ def answer_save(request: HttpRequest, project_id: int, item_id: int) -> HttpResp
     except ValidationError as exc:
         form.add_error("value", exc)
         return _item_response(request, project, item, form=form, status=422)
-    return _item_response(request, project, item, saved=True)
+    response = _item_response(request, project, item, saved=True)
+    # Stage tools that depend on answers (e.g. the AI Act classification) refresh on this event.
+    response["HX-Trigger"] = "answer-saved"
+    return response
 
 
 @login_required
