@@ -5,6 +5,7 @@ stage through `services` and `transitions.perform_transition`, exactly as people
 the app, so the demo history is real and a content change that breaks a gate fails loudly here.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -35,6 +36,16 @@ USERS = {
 
 class DemoDataError(Exception):
     pass
+
+
+# Other apps add their demo data for a stage (validation results, a business case, ...) before
+# that stage is approved: func(project, case: dict, stage_key: str). Registered in AppConfig.ready.
+DEMO_EXTENSIONS: list[Callable[[Project, dict, str], None]] = []
+
+
+def register_demo_extension(func: Callable[[Project, dict, str], None]):
+    DEMO_EXTENSIONS.append(func)
+    return func
 
 
 def _demo_pdf(title: str) -> bytes:
@@ -129,6 +140,8 @@ def _complete_stage(project: Project, case: dict, users: dict[str, User]) -> Non
     for key, username in (case.get("signoffs") or {}).items():
         if key in items:
             services.sign_off(project=project, item=items[key], by=users[username])
+    for extension in DEMO_EXTENSIONS:
+        extension(project, case, stage.key)
 
 
 def create_case(case: dict, users: dict[str, User]) -> tuple[Project, bool]:
