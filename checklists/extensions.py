@@ -32,6 +32,12 @@ class StageTool(Protocol):
 
     def gate_reasons(self, *, project, stage, status) -> list: ...
 
+    # For the dossier (PDF and its JSON): the tool's results as JSON-able data, and a template
+    # that renders them for print. Both may return/hold nothing when the tool has no results.
+    dossier_template_name: str
+
+    def dossier_data(self, *, project, stage) -> dict[str, Any] | None: ...
+
 
 def register_rule(name: str) -> Callable[[Rule], Rule]:
     def decorator(func: Rule) -> Rule:

@@ -6,7 +6,6 @@ needs DJANGO_ALLOW_ASYNC_UNSAFE (``make test`` sets it; set here too so plain py
 """
 
 import os
-import re
 
 import pytest
 
@@ -16,6 +15,7 @@ os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
 from tests.personas import Team, load_test_pathway, make_team  # noqa: E402
 
+PASSWORD = "pw"  # every persona's password (tests/personas.py)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -40,6 +40,24 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
+def new_page(browser, browser_context_args):
+    """A page in a fresh browser context (another person, or other browser settings)."""
+    contexts = []
+
+    def _new_page(**overrides):
+        context = browser.new_context(**{**browser_context_args, **overrides})
+        contexts.append(context)
+        new = context.new_page()
+        new.set_default_timeout(5_000)
+        new.set_default_navigation_timeout(10_000)
+        return new
+
+    yield _new_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def page(page):
     # Fail fast: every page here is served locally.
     page.set_default_timeout(5_000)
@@ -60,14 +78,16 @@ def team(transactional_db, pathway) -> Team:
 
 @pytest.fixture
 def login(page, live_server):
-    """Log in through the real login form; returns the page on the dashboard."""
+    """Log in through the real login form and land on the dashboard. Pass `on=` another page
+    (from a second browser context) to log a second person in alongside the first."""
 
-    def _login(username: str, password: str = "pw"):
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.locator("input[name=username]").fill(username)
-        page.locator("input[name=password]").fill(password)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_url(re.compile(r"/$"))
-        return page
+    def _login(username: str, *, on=None):
+        page_ = on or page
+        page_.goto(f"{live_server.url}/accounts/login/")
+        page_.locator("input[name=username]").fill(username)
+        page_.locator("input[name=password]").fill(PASSWORD)
+        page_.locator("main form button[type=submit]").click()
+        page_.wait_for_url(f"{live_server.url}/")
+        return page_
 
     return _login
