@@ -1,5 +1,6 @@
 """Forms validate and return domain values; services write."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -12,6 +13,33 @@ from checklists.models import ChecklistItem, Pathway
 from checklists.roles import AnswerType, Role
 
 from .models import Project
+
+PLAIN_NUMBER = re.compile(r"^[+-]?\d{1,30}(\.\d{1,10})?$")
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}([.,])\d{3}(\1\d{3})*$")
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """A number as Danish or English users type it: 1.644.638,50 and 1,644,638.50 both work.
+
+    With both separators the last one is the decimal mark. With one kind only, it is a thousands
+    separator when it groups digits in threes ("1.250" and "1,250" are 1250), else the decimal
+    mark ("12,5" and "12.5" are 12.5). Returns None for anything that is not a finite number.
+    """
+    text = text.strip().replace(" ", "").replace("\u00a0", "")
+    if "," in text and "." in text:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        text = text.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
+    elif THOUSANDS.match(text):
+        text = text.replace(",", "").replace(".", "")
+    else:
+        text = text.replace(",", ".")
+    if not PLAIN_NUMBER.match(text):
+        return None  # no exponents, NaN or infinity: people type plain numbers
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
 
 YES_NO_NA_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("na", _("Not applicable"))]
 
@@ -88,10 +116,12 @@ class AnswerForm(forms.Form):
         label=_("Justification"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, item: ChecklistItem, **kwargs):
+    def __init__(self, *args, item: ChecklistItem, required: bool = True, **kwargs):
         self.item = item
         super().__init__(*args, prefix=f"item{item.pk}", **kwargs)
         self.fields["value"] = self._value_field(item)
+        # Optional items may be left (or emptied); required ones show the required marker.
+        self.fields["value"].required = required
         self.order_fields(["value", "justification"])
         if item.answer_type != AnswerType.YES_NO_NA:
             del self.fields["justification"]
@@ -127,18 +157,11 @@ class AnswerForm(forms.Form):
     def clean_value(self):
         value = self.cleaned_data["value"]
         kind = self.item.answer_type
+        if value in (None, "") and kind != AnswerType.EVIDENCE:
+            return ""  # an optional item left empty
         if kind == AnswerType.NUMBER:
-            # Danish users write 1.644.638,50; English users 1,644,638.50.
-            text = str(value).strip().replace(" ", "").replace("\u00a0", "")
-            if "," in text and ("." not in text or text.rfind(",") > text.rfind(".")):
-                text = text.replace(".", "").replace(",", ".")
-            else:
-                text = text.replace(",", "")
-            try:
-                number = Decimal(text)
-            except InvalidOperation:
-                raise forms.ValidationError(_("Enter a number, e.g. 1,250.5.")) from None
-            if not number.is_finite():
+            number = parse_decimal(str(value))
+            if number is None:
                 raise forms.ValidationError(_("Enter a number, e.g. 1,250.5."))
             return format(number.normalize(), "f")
         if kind == AnswerType.DATE:

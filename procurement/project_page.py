@@ -63,6 +63,16 @@ def display_value(item: ChecklistItem, value: str) -> str:
     return value
 
 
+def number_for_editing(value: str) -> str:
+    """A stored number ("1250.5") as the active language writes it, without grouping."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    places = max(0, -number.as_tuple().exponent)
+    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=False)
+
+
 def _row(project, status: StageStatus, item_status: ItemStatus, user, **extra) -> ItemRow:
     item = item_status.item
     answer = item_status.answer
@@ -71,8 +81,11 @@ def _row(project, status: StageStatus, item_status: ItemStatus, user, **extra) -
     if form is None and editable:
         initial = {}
         if answer is not None and item.answer_type != AnswerType.EVIDENCE:
-            initial = {"value": answer.value, "justification": answer.justification}
-        form = AnswerForm(item=item, initial=initial)
+            value = answer.value
+            if item.answer_type == AnswerType.NUMBER:
+                value = number_for_editing(value)
+            initial = {"value": value, "justification": answer.justification}
+        form = AnswerForm(item=item, initial=initial, required=item_status.required)
     return ItemRow(
         status=item_status,
         form=form,
@@ -114,6 +127,8 @@ def _actions(project: Project, status: StageStatus, user) -> dict:
                 project=project, action=Action.APPROVAL_REQUESTED, status=status, user=user
             ),
         )
+    if project.approval_requested_by_id:
+        panels.pop("request", None)  # already asked: the approval panel or a note says so
     if not is_consultant:
         return panels
     specs = {

@@ -155,7 +155,9 @@ def _item_response(request, project, item, *, form=None, status=200, saved=False
 def answer_save(request: HttpRequest, project_id: int, item_id: int) -> HttpResponse:
     project = get_visible_project(request.user, project_id)
     item = get_object_or_404(ChecklistItem, pk=item_id, stage__pathway_id=project.pathway_id)
-    form = AnswerForm(request.POST, request.FILES, item=item)
+    form = AnswerForm(
+        request.POST, request.FILES, item=item, required=_item_required(project, item)
+    )
     if not form.is_valid():
         return _item_response(request, project, item, form=form, status=422)
     upload = form.cleaned_data["value"] if item.answer_type == "evidence" else None
@@ -164,7 +166,7 @@ def answer_save(request: HttpRequest, project_id: int, item_id: int) -> HttpResp
             project=project,
             item=item,
             by=request.user,
-            value="" if upload else form.cleaned_data["value"],
+            value="" if item.answer_type == "evidence" else form.cleaned_data["value"],
             justification=form.cleaned_data.get("justification", ""),
             upload=upload,
         )
@@ -175,6 +177,11 @@ def answer_save(request: HttpRequest, project_id: int, item_id: int) -> HttpResp
     # Stage tools that depend on answers (e.g. the AI Act classification) refresh on this event.
     response["HX-Trigger"] = "answer-saved"
     return response
+
+
+def _item_required(project, item) -> bool:
+    status = load_stage_status(project, item.stage)
+    return next((s.required for s in status.items if s.item.pk == item.pk), item.required)
 
 
 @login_required

@@ -434,3 +434,56 @@ def test_language_switch(client, team):
     client.force_login(team.clinician)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Your projects" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("1.250", "1250"),
+        ("1,250", "1250"),
+        ("1.644.638,50", "1644638.50"),
+        ("1,644,638.50", "1644638.50"),
+        ("12,5", "12.5"),
+        ("12.5", "12.5"),
+        ("1.25", "1.25"),
+        ("-3", "-3"),
+        (" 2 500 ", "2500"),
+        ("mange", None),
+        ("1e999999", None),
+        ("NaN", None),
+    ],
+)
+def test_parse_decimal(typed, expected):
+    from decimal import Decimal
+
+    from procurement.forms import parse_decimal
+
+    result = parse_decimal(typed)
+    assert result == (Decimal(expected) if expected is not None else None)
+
+
+def test_optional_item_has_no_required_marker_and_may_be_emptied(client, team):
+    client.force_login(team.clinician)
+    item = team.item("need.patients_per_year")
+    page = client.get(url("project_detail", team))
+    row = next(r for r in page.context["rows"] if r.item.pk == item.pk)
+    assert row.form.fields["value"].required is False
+    response = post_answer(
+        client, team, "need.patients_per_year", {"value": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+
+
+def test_saved_number_is_shown_in_danish_for_editing(client, team):
+    client.force_login(team.clinician)
+    post_answer(client, team, "need.patients_per_year", {"value": "1250,5"}, HTTP_HX_REQUEST="true")
+    page = client.get(url("project_detail", team))
+    row = next(r for r in page.context["rows"] if r.item.key == "need.patients_per_year")
+    assert row.form.initial["value"] == "1250,5"
+
+
+def test_404_page_is_friendly(client, team):
+    client.force_login(team.outsider)
+    response = client.get(url("project_detail", team))
+    assert response.status_code == 404
+    assert "kun synlige for deres team" in response.content.decode()
