@@ -24,7 +24,7 @@ STAGE_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 ITEM_KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 YES_NO_NA = ("yes", "no", "na")
 
-PATHWAY_KEYS = {"slug", "version", "name", "description", "stages"}
+PATHWAY_KEYS = {"slug", "version", "name", "description", "stages", "continues_into"}
 STAGE_KEYS = {
     "key", "name", "purpose", "responsible_body", "gate_question", "roles", "items", "tools",
 }  # fmt: skip
@@ -119,8 +119,39 @@ def parse_pathway_file(path: Path) -> dict:
         "description_en": desc_en,
         "stages": stages,
         "source_file": name,
+        **_parse_continuation(data.get("continues_into"), name),
         "checksum": hashlib.sha256(raw).hexdigest(),
     }
+
+
+def _parse_continuation(raw: Any, file_name: str) -> dict:
+    """`continues_into: {pathway: SLUG, stage: KEY}`: a project that completes this pathway may
+    continue in another pathway's stage (e.g. fast-track validation into full procurement)."""
+    if not raw:
+        return {"continues_into": "", "continue_at": ""}
+    if not isinstance(raw, dict) or set(raw) != {"pathway", "stage"}:
+        raise PathwayFileError(f"{file_name}: continues_into needs 'pathway' and 'stage'.")
+    return {"continues_into": str(raw["pathway"]), "continue_at": str(raw["stage"])}
+
+
+def _check_continuations(parsed: list[dict]) -> None:
+    stage_keys = {data["slug"]: {s["key"] for s in data["stages"]} for data in parsed}
+    for data in parsed:
+        target = data["continues_into"]
+        if not target:
+            continue
+        keys = stage_keys.get(target)
+        if keys is None:
+            latest = Pathway.objects.filter(slug=target).order_by("-version").first()
+            keys = set(latest.stages.values_list("key", flat=True)) if latest else None
+        if keys is None:
+            raise PathwayFileError(
+                f"{data['source_file']}: continues_into names the unknown pathway '{target}'."
+            )
+        if data["continue_at"] not in keys:
+            raise PathwayFileError(
+                f"{data['source_file']}: pathway '{target}' has no stage '{data['continue_at']}'."
+            )
 
 
 def _parse_stage(raw: Any, file_name: str, seen: set[str]) -> dict:
@@ -294,6 +325,7 @@ def discover_files(directory: Path = PATHWAY_DIR) -> list[Path]:
 def load_pathways(paths: list[Path] | None = None) -> list[LoadResult]:
     """Validate all files, then load the new ones in one transaction. Raises PathwayFileError."""
     parsed = [parse_pathway_file(path) for path in (paths or discover_files())]
+    _check_continuations(parsed)
     results = []
     with transaction.atomic():
         for data in parsed:

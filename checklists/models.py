@@ -27,6 +27,8 @@ class Pathway(models.Model):
     source_file = models.CharField(_("source file"), max_length=200)
     checksum = models.CharField(_("SHA-256 of the source file"), max_length=64)
     is_published = models.BooleanField(_("published"), default=True)
+    continues_into = models.SlugField(_("continues into pathway"), max_length=80, blank=True)
+    continue_at = models.SlugField(_("continues at stage"), max_length=80, blank=True)
     loaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -47,6 +49,15 @@ class Pathway(models.Model):
     @property
     def description(self) -> str:
         return pick_language(self.description_da, self.description_en)
+
+    def newer_versions(self):
+        return Pathway.objects.filter(
+            slug=self.slug, version__gt=self.version, is_published=True
+        ).order_by("-version")
+
+    @classmethod
+    def latest(cls, slug: str) -> "Pathway | None":
+        return cls.objects.filter(slug=slug, is_published=True).order_by("-version").first()
 
 
 class Stage(models.Model):

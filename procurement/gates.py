@@ -35,6 +35,7 @@ NOT_LAST_STAGE = "not_last_stage"
 ROLE_REQUIRED = "role_required"
 FOUR_EYES = "four_eyes"
 NOT_AUTHENTICATED = "not_authenticated"
+NO_CONTINUATION = "no_continuation"
 
 # Longer messages, marked for translation here and translated when a reason is made.
 LAST_STAGE_MESSAGE = gettext_noop(
@@ -182,9 +183,12 @@ def load_stage_statuses(
     for item in ChecklistItem.objects.filter(stage_id__in=set(stage_ids.values())):
         items_by_stage[item.stage_id].append(item)
     answers_by_project: dict[int, list[Answer]] = defaultdict(list)
+    pathway_of = {project.pk: project.pathway_id for project in projects}
     for answer in Answer.objects.filter(project_id__in=project_ids).select_related(
-        "item", "evidence", "answered_by"
+        "item__stage", "evidence", "answered_by"
     ):
+        if answer.item.stage.pathway_id != pathway_of[answer.project_id]:
+            continue  # archived: kept from an earlier pathway version
         answers_by_project[answer.project_id].append(answer)
     signoffs_by_project: dict[int, list[SignOff]] = defaultdict(list)
     for signoff in SignOff.objects.filter(
@@ -301,7 +305,14 @@ def blocking_reasons(
     """
     reasons: list[Reason] = []
     consultant_only = False
-    if action in (Action.APPROVAL_REQUESTED, Action.APPROVED, Action.RETURNED, Action.STOPPED):
+    active_only = (
+        Action.APPROVAL_REQUESTED,
+        Action.APPROVED,
+        Action.RETURNED,
+        Action.STOPPED,
+        Action.CONTINUED,
+    )
+    if action in active_only:
         if not project.is_active:
             return [Reason(NOT_ACTIVE, _("The project is not in an active stage."))]
     if action == Action.APPROVAL_REQUESTED:
@@ -348,6 +359,18 @@ def blocking_reasons(
             reasons.append(
                 Reason(NOT_LAST_STAGE, _("A project can only be retired from its last stage."))
             )
+    elif action == Action.CONTINUED:
+        consultant_only = True
+        if not project.pathway.continues_into:
+            reasons.append(
+                Reason(NO_CONTINUATION, _("This pathway does not continue into another one."))
+            )
+        elif not project.is_in_last_stage:
+            reasons.append(
+                Reason(NOT_LAST_STAGE, _("The project can continue once it is in its last stage."))
+            )
+        else:
+            reasons += checklist_reasons(status)
     else:
         raise ValueError(f"unknown action {action!r}")
 

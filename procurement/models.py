@@ -30,10 +30,19 @@ class Action(models.TextChoices):
     STOPPED = "stop", _("stopped")
     REOPENED = "reopen", _("reopened")
     RETIRED = "retire", _("retired")
+    UPGRADED = "upgraded", _("upgraded to a newer pathway version")
+    CONTINUED = "continue_into", _("continued into another pathway")
 
 
 # The transitions of the state machine; the rest of Action are events without a state change.
-TRANSITIONS = (Action.APPROVED, Action.RETURNED, Action.STOPPED, Action.REOPENED, Action.RETIRED)
+TRANSITIONS = (
+    Action.APPROVED,
+    Action.RETURNED,
+    Action.STOPPED,
+    Action.REOPENED,
+    Action.RETIRED,
+    Action.CONTINUED,
+)
 
 
 def _fsm_condition(action: str):
@@ -71,6 +80,10 @@ def _chosen_target(project: "Project", *, target: str, **kwargs) -> str:
 
 def _stopped_from(project: "Project", **kwargs) -> str:
     return project.stopped_from
+
+
+def _continuation_stage(project: "Project", *, plan, **kwargs) -> str:
+    return plan.target_state
 
 
 class Project(ConcurrentTransitionMixin, models.Model):
@@ -247,6 +260,22 @@ class Project(ConcurrentTransitionMixin, models.Model):
         permission=_fsm_permission(Action.RETIRED),
     )
     def retire(self, **kwargs) -> None:
+        self._clear_approval_request()
+
+    @transition(
+        field=state,
+        source="*",
+        target=GET_STATE(_continuation_stage),
+        conditions=[_fsm_condition(Action.CONTINUED)],
+        permission=_fsm_permission(Action.CONTINUED),
+    )
+    def continue_into(self, *, plan, **kwargs) -> None:
+        """A completed fast-track project continues in the full pathway, answers kept by key."""
+        from .pathway_change import apply_plan
+
+        if plan.blockers:
+            raise ValueError("; ".join(plan.blockers))
+        apply_plan(plan)
         self._clear_approval_request()
 
     def _clear_approval_request(self) -> None:

@@ -64,6 +64,10 @@ def perform_transition(
             from_state = locked.state
             if action == Action.RETURNED:
                 method(target=target)
+            elif action == Action.CONTINUED:
+                from .pathway_change import continuation_plan
+
+                method(plan=continuation_plan(locked))
             else:
                 method()
             locked.save()
