@@ -15,6 +15,7 @@ from checklists.roles import AnswerType, Role
 from .forms import YES_NO_NA_CHOICES, AnswerForm, ReasonForm, ReturnForm, TransitionForm
 from .gates import ItemStatus, StageStatus, blocking_reasons, checklist_reasons, load_stage_status
 from .models import STOPPED, Action, Project
+from .pathway_change import archived_answers, may_change_pathway
 from .permissions import can_edit_answer, can_manage_team, can_sign_off
 
 
@@ -176,6 +177,13 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
             "role", "user__first_name"
         ),
         "history": _history(project),
+        "archived_answers": archived_answers(project),
+        "newer_version": project.pathway.newer_versions().first()
+        if may_change_pathway(project, user)
+        else None,
+        "can_continue": bool(project.pathway.continues_into)
+        and project.is_in_last_stage
+        and Role.INNOVATION_CONSULTANT in current_status.roles_of(user),
     }
 
 

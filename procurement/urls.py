@@ -45,3 +45,8 @@ urlpatterns = [
         name="project_transition",
     ),
 ]
+
+urlpatterns += [
+    path("projects/<int:project_id>/upgrade/", views.upgrade, name="project_upgrade"),
+    path("projects/<int:project_id>/continue/", views.continuation, name="project_continue"),
+]

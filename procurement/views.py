@@ -19,6 +19,12 @@ from .dashboard import dashboard_context
 from .forms import AnswerForm, MemberForm, ProjectForm, ReasonForm, ReturnForm, TransitionForm
 from .gates import FOUR_EYES, ROLE_REQUIRED, blocking_reasons, load_stage_status
 from .models import Action, Evidence, Membership
+from .pathway_change import (
+    continuation_plan,
+    may_change_pathway,
+    plan_pathway_change,
+    upgrade_project,
+)
 from .permissions import can_manage_team, get_visible_project, require
 from .project_page import item_context, project_context
 from .transitions import TransitionBlocked, perform_transition, request_approval
@@ -293,3 +299,65 @@ def _transition_done(action: str) -> str:
         Action.REOPENED: _("The project was reopened."),
         Action.RETIRED: _("The project was retired."),
     }[action]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upgrade(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Preview of moving to the newest version of the pathway; POST confirms it."""
+    project = get_visible_project(request.user, project_id)
+    require(may_change_pathway(project, request.user))
+    target = project.pathway.newer_versions().first()
+    if target is None:
+        messages.info(request, _("The project already uses the newest version of its pathway."))
+        return redirect("project_detail", project_id=project.pk)
+    if request.method == "POST":
+        if request.POST.get("target") != str(target.pk):
+            messages.error(request, _("A newer version was published meanwhile: look again."))
+            return redirect("project_upgrade", project_id=project.pk)
+        try:
+            upgrade_project(project=project, target=target, by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("project_upgrade", project_id=project.pk)
+        messages.success(request, _("The project now uses version %(v)d.") % {"v": target.version})
+        return redirect("project_detail", project_id=project.pk)
+    context = project_context(project, request.user)
+    context.update(plan=plan_pathway_change(project, target), tab="checklist")
+    return render(request, "procurement/pathway_change.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def continuation(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Preview of continuing a completed fast-track project in the full pathway; POST does it."""
+    project = get_visible_project(request.user, project_id)
+    plan = continuation_plan(project)
+    if plan is None:
+        raise Http404("This pathway does not continue into another one")
+    if request.method == "POST":
+        form = TransitionForm(request.POST)
+        form.is_valid()
+        try:
+            perform_transition(
+                project=project,
+                action=Action.CONTINUED,
+                by=request.user,
+                comment=form.cleaned_data.get("comment", ""),
+            )
+        except TransitionBlocked as exc:
+            return _blocked(request, project, exc)
+        messages.success(request, _("The project continues in the full pathway."))
+        return redirect("project_detail", project_id=project.pk)
+    context = project_context(project, request.user)
+    status = load_stage_status(project)
+    context.update(
+        plan=plan,
+        tab="checklist",
+        continuation=True,
+        reasons=blocking_reasons(
+            project=project, action=Action.CONTINUED, status=status, user=request.user
+        ),
+    )
+    return render(request, "procurement/pathway_change.html", context)
