@@ -10,5 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", procurement_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("guide/", include("checklists.urls")),
     path("", include("procurement.urls")),
 ]
