@@ -96,7 +96,9 @@ def test_report_json_has_the_documented_shape(shipped):
 
 def test_report_for_a_version_and_unknown(shipped):
     out = StringIO()
-    call_command("pathway_report", DEFAULT, "--version", "1", "--format", "json", stdout=out)
+    call_command(
+        "pathway_report", DEFAULT, "--pathway-version", "1", "--format", "json", stdout=out
+    )
     assert json.loads(out.getvalue())["version"] == 1
     with pytest.raises(CommandError, match="No pathway 'nope'"):
         call_command("pathway_report", "nope")

@@ -11,10 +11,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("pathway", help="The pathway's slug, e.g. indkoeb-ce-maerket-ai.")
-        parser.add_argument("--version", type=int, help="A version number (default: newest).")
+        parser.add_argument(
+            "--pathway-version",
+            type=int,
+            dest="pathway_version",
+            help="A version (default: newest).",
+        )
         parser.add_argument("--format", choices=["markdown", "json"], default="markdown")
 
-    def handle(self, *args, pathway: str, version: int | None, format: str, **options):
+    def handle(self, *args, pathway: str, pathway_version: int | None, format: str, **options):
+        version = pathway_version
         pathways = Pathway.objects.filter(slug=pathway)
         chosen = (
             pathways.filter(version=version).first()
