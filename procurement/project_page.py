@@ -50,12 +50,7 @@ def display_value(item: ChecklistItem, value: str) -> str:
     if item.answer_type == AnswerType.CHOICE:
         return item.choice_label(value)
     if item.answer_type == AnswerType.NUMBER:
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            return value
-        places = max(0, -number.as_tuple().exponent)
-        return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+        return format_number(value, grouping=True)
     if item.answer_type == AnswerType.DATE:
         try:
             return date_format(date.fromisoformat(value), "DATE_FORMAT")
@@ -64,14 +59,15 @@ def display_value(item: ChecklistItem, value: str) -> str:
     return value
 
 
-def number_for_editing(value: str) -> str:
-    """A stored number ("1250.5") as the active language writes it, without grouping."""
+def format_number(value: str, *, grouping: bool) -> str:
+    """A stored number ("1250.5") as the active language writes it ("1.250,5" in Danish with
+    grouping, "1250,5" without, for editing), keeping its decimals."""
     try:
         number = Decimal(value)
     except InvalidOperation:
         return value
     places = max(0, -number.as_tuple().exponent)
-    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=False)
+    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=grouping)
 
 
 def _row(project, status: StageStatus, item_status: ItemStatus, user, **extra) -> ItemRow:
@@ -84,7 +80,7 @@ def _row(project, status: StageStatus, item_status: ItemStatus, user, **extra) -
         if answer is not None and item.answer_type != AnswerType.EVIDENCE:
             value = answer.value
             if item.answer_type == AnswerType.NUMBER:
-                value = number_for_editing(value)
+                value = format_number(value, grouping=False)
             initial = {"value": value, "justification": answer.justification}
         form = AnswerForm(item=item, initial=initial, required=item_status.required)
     return ItemRow(

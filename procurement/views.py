@@ -90,10 +90,13 @@ def project_detail(request: HttpRequest, project_id: int, stage_key: str | None 
 @require_GET
 def team(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_visible_project(request.user, project_id)
+    return _team_page(request, project, MemberForm(project=project))
+
+
+def _team_page(request, project, member_form, status: int = 200) -> HttpResponse:
     context = project_context(project, request.user)
-    context["tab"] = "team"
-    context["member_form"] = MemberForm(project=project)
-    return render(request, "procurement/team.html", context)
+    context.update(tab="team", member_form=member_form)
+    return render(request, "procurement/team.html", context, status=status)
 
 
 @login_required
@@ -114,10 +117,7 @@ def member_add(request: HttpRequest, project_id: int) -> HttpResponse:
                 % {"user": membership.user, "role": membership.get_role_display()},
             )
             return redirect("project_team", project_id=project.pk)
-    context = project_context(project, request.user)
-    context["tab"] = "team"
-    context["member_form"] = form
-    return render(request, "procurement/team.html", context, status=400)
+    return _team_page(request, project, form, status=400)
 
 
 @login_required
