@@ -10,6 +10,11 @@ MDR_URL = "https://eur-lex.europa.eu/eli/reg/2017/745/oj"
 GDPR_URL = "https://eur-lex.europa.eu/eli/reg/2016/679/oj"
 
 
+def in_language(da: str, en: str) -> str:
+    """The Danish or English text for the active language; Danish is the default."""
+    return en if (get_language() or "da")[:2] == "en" else da
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of an explanation, citing the article it rests on, in Danish and English."""
@@ -21,7 +26,7 @@ class Step:
 
     @property
     def text(self) -> str:
-        return self.text_en if (get_language() or "da")[:2] == "en" else self.text_da
+        return in_language(self.text_da, self.text_en)
 
     def as_dict(self) -> dict[str, str]:
         return {

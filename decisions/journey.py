@@ -1,0 +1,121 @@
+"""From a project's checklist answers to the helpers' inputs, and the rules pathway files use.
+
+The answers that feed the classification are ordinary checklist items (versioned, signed off, in
+the dossier). Values are as stored: yes/no/na items hold "yes", "no" or "na" ("na" counts as
+no); choice items hold the choice key.
+
+`deployer_is_public_body` is always true: every organisation in this product is a Danish region
+or hospital, i.e. a body governed by public law (AI Act Art. 27). Should private providers of
+public services ever use it, this becomes a field on the organisation.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .classification import CHOICE_FIELDS, DPIA_CRITERIA, classify
+
+ITEM_KEYS: dict[str, str] = {
+    "is_medical_device": "requirements.is_medical_device",
+    "software_function": "requirements.software_function",
+    "worst_case_impact": "requirements.worst_case_impact",
+    "annex_iii_area": "legal.annex_iii_area",
+    "emotion_recognition_at_work": "legal.emotion_recognition_at_work",
+    "interacts_with_people": "legal.interacts_with_people",
+    "generates_synthetic_content": "legal.generates_synthetic_content",
+    "personal_data": "legal.personal_data",
+    "health_data": "legal.health_data",
+    "large_scale": "legal.large_scale",
+    "innovative_technology": "legal.innovative_technology",
+    "systematic_monitoring": "legal.systematic_monitoring",
+    "vulnerable_subjects": "legal.vulnerable_subjects",
+    "automated_decisions": "legal.automated_decisions",
+}
+CONTRACT_VALUE_KEY = "tender_operation.contract_value_dkk"
+YES_NO = {"yes": True, "no": False, "na": False}
+
+
+@dataclass(frozen=True)
+class ClassificationAnswers:
+    """The classification's input built from the answers, or the item keys still missing."""
+
+    inputs: dict[str, Any]
+    missing: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def classification_answers(values_by_key: Mapping[str, str]) -> ClassificationAnswers:
+    """Only the questions that matter for these answers are needed: the software's function only
+    for a medical device, the worst case only for diagnosis or therapy software, and the GDPR
+    criteria only when personal data are processed. Questions that do not matter get the neutral
+    value ("other", or false). An answer the classification does not know counts as missing."""
+    inputs: dict[str, Any] = {"deployer_is_public_body": True}
+    missing: list[str] = []
+
+    def take(field: str):
+        value = values_by_key.get(ITEM_KEYS[field], "")
+        if field in CHOICE_FIELDS:
+            known = value in CHOICE_FIELDS[field]
+            inputs[field] = value if known else None
+        else:
+            known = value in YES_NO
+            inputs[field] = YES_NO.get(value)
+        if not known:
+            missing.append(ITEM_KEYS[field])
+        return inputs[field]
+
+    if take("is_medical_device"):
+        if take("software_function") == "diagnosis_or_therapy_decisions":
+            take("worst_case_impact")
+        else:
+            inputs["worst_case_impact"] = "other"
+    else:
+        inputs["software_function"] = inputs["worst_case_impact"] = "other"
+    for field in (
+        "annex_iii_area",
+        "emotion_recognition_at_work",
+        "interacts_with_people",
+        "generates_synthetic_content",
+    ):
+        take(field)
+    if take("personal_data"):
+        for field in DPIA_CRITERIA:
+            take(field)
+    else:
+        inputs.update(dict.fromkeys(DPIA_CRITERIA, False))
+    return ClassificationAnswers(inputs=inputs, missing=tuple(missing))
+
+
+def classification_of(values_by_key: Mapping[str, str]) -> dict[str, Any] | None:
+    """The classification (without dates) when the answers are complete, else None."""
+    answers = classification_answers(values_by_key)
+    return classify(answers.inputs) if answers.complete else None
+
+
+# --- rules that pathway files name (false while the classification is incomplete) ------------
+# Registered in DecisionsConfig.ready() under these names.
+
+
+def ai_act_high_risk(values_by_key: Mapping[str, str]) -> bool:
+    result = classification_of(values_by_key)
+    return bool(result and result["high_risk"])
+
+
+def dpia_required(values_by_key: Mapping[str, str]) -> bool:
+    result = classification_of(values_by_key)
+    return bool(result and result["dpia_required"])
+
+
+def fria_required(values_by_key: Mapping[str, str]) -> bool:
+    result = classification_of(values_by_key)
+    return bool(result and result["fria_required"])
+
+
+RULES = {
+    "ai_act_high_risk": ai_act_high_risk,
+    "dpia_required": dpia_required,
+    "fria_required": fria_required,
+}

@@ -1,0 +1,301 @@
+"""What the decision panels show: built here from the answers, the dated data and the helpers, so
+the tool classes, the refresh views and the dossier share one source."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from checklists.models import Stage
+from procurement.models import Project
+
+from . import classification as cl
+from .business_case import SCENARIOS, calculate
+from .chart import cumulative_chart
+from .dated_data import DatedKey, copenhagen_today, load_dated_data
+from .formatting import format_dkk, format_percent
+from .forms import BusinessCaseForm
+from .journey import CONTRACT_VALUE_KEY, ITEM_KEYS, classification_answers
+from .permissions import can_edit_business_case
+from .procurement_route import procurement_route
+from .reasoning import InvalidInput
+from .reasoning import in_language as _pick
+from .selectors import answer_values, business_case_of, items_by_key
+
+CLASSIFICATION_TOOL = "ai_classification"
+BUSINESS_CASE_TOOL = "business_case"
+PROCUREMENT_ROUTE_TOOL = "procurement_route"
+
+
+def tool_stage(project: Project, name: str) -> Stage | None:
+    """The first stage of the project's pathway that shows the tool."""
+    return next((stage for stage in project.stages if name in stage.tools), None)
+
+
+# --- the AI Act / MDR classification -----------------------------------------------------------
+
+
+def classification_state(project: Project, *, today: date | None = None) -> dict[str, Any]:
+    """The answers, what is missing (with the question texts) and, when complete, the result."""
+    keys = list(ITEM_KEYS.values())
+    answers = classification_answers(answer_values(project, keys))
+    items = items_by_key(project, keys)
+    result = None
+    if answers.complete:
+        result = cl.classify(answers.inputs, data=load_dated_data(), on=today or copenhagen_today())
+    current = project.current_stage
+    missing = []
+    for key in answers.missing:
+        item = items.get(key)
+        missing.append(
+            {
+                "key": key,
+                "text": item.text if item else key,
+                "stage": item.stage.name if item else "",
+                "in_pathway": item is not None,
+                "stage_passed": bool(
+                    item and current and project.is_active and item.stage.order < current.order
+                ),
+            }
+        )
+    return {"answers": answers, "missing": missing, "result": result}
+
+
+CATEGORY_LABELS = {
+    cl.PROHIBITED: ("Forbudt praksis", "Prohibited practice"),
+    cl.HIGH_RISK: ("Højrisiko", "High-risk"),
+    cl.TRANSPARENCY: ("Gennemsigtighedskrav", "Transparency obligations"),
+    cl.MINIMAL: ("Minimal risiko", "Minimal risk"),
+}
+ROUTE_LABELS = {
+    cl.ROUTE_ANNEX_I: (
+        "Art. 6, stk. 1, og bilag I (medicinsk udstyr)",
+        "Art. 6(1) and Annex I (medical device)",
+    ),
+    cl.ROUTE_ANNEX_III: (
+        "Art. 6, stk. 2, og bilag III (anvendelsen)",
+        "Art. 6(2) and Annex III (the use)",
+    ),
+    cl.ROUTE_PROHIBITED: ("Art. 5 (forbudt praksis)", "Art. 5 (prohibited practice)"),
+}
+DPIA_CRITERION_LABELS = {
+    "health_data": ("Helbredsoplysninger", "Health data"),
+    "large_scale": ("Stort omfang", "Large scale"),
+    "vulnerable_subjects": ("Sårbare registrerede", "Vulnerable data subjects"),
+    "innovative_technology": ("Ny teknologi", "Innovative technology"),
+    "systematic_monitoring": ("Systematisk overvågning", "Systematic monitoring"),
+    "automated_decisions": ("Automatiske afgørelser", "Automated decisions"),
+}
+
+
+def classification_display(result: dict[str, Any]) -> dict[str, Any]:
+    """The result in the active language, with dates as dates, for the templates."""
+
+    def day(value):
+        return date.fromisoformat(value) if value else None
+
+    return {
+        "mdr_class": result["mdr_class"],
+        "notified_body_required": result["notified_body_required"],
+        "category": result["ai_act_category"],
+        "category_label": _pick(*CATEGORY_LABELS[result["ai_act_category"]]),
+        "routes": [
+            {
+                "key": route,
+                "label": _pick(*ROUTE_LABELS[route]),
+                "applies_from": day(result["high_risk_applies_from"].get(route)),
+                "proposed": day(result["high_risk_applies_from_proposed"].get(route)),
+                "has_dates": route in result["high_risk_applies_from"],
+            }
+            for route in result["ai_act_routes"]
+        ],
+        "fria_required": result["fria_required"],
+        "dpia_required": result["dpia_required"],
+        "dpia_basis": result["dpia_basis"],
+        "dpia_criteria": [_pick(*DPIA_CRITERION_LABELS[c]) for c in result["dpia_criteria_met"]],
+        "obligations": [
+            {"key": d["key"], "article": d["article"], "text": _pick(d["text_da"], d["text_en"])}
+            for d in result["deployer_obligations"]
+        ],
+        "steps": [
+            {"article": s["article"], "text": _pick(s["text_da"], s["text_en"]), "url": s["url"]}
+            for s in result["explanation"]
+        ],
+        "proposal_sources": list(
+            {
+                (fact["source_title"], fact["source_url"]): None
+                for fact in result["dated_facts_used"]
+                if fact["is_proposal"]
+            }
+        ),
+    }
+
+
+def classification_context(project: Project) -> dict[str, Any]:
+    state = classification_state(project)
+    result = state["result"]
+    return {
+        "project": project,
+        "complete": result is not None,
+        "missing": state["missing"],
+        "result": classification_display(result) if result else None,
+    }
+
+
+# --- the procurement route ---------------------------------------------------------------------
+
+
+def procurement_route_state(project: Project, *, today: date | None = None) -> dict[str, Any]:
+    today = today or copenhagen_today()
+    value = answer_values(project, [CONTRACT_VALUE_KEY]).get(CONTRACT_VALUE_KEY, "").strip()
+    if not value:
+        return {"value_missing": True, "today": today, "route": None, "error": ""}
+    try:
+        route = procurement_route(value_dkk=value, on=today, data=load_dated_data())
+    except InvalidInput as exc:
+        return {"value_missing": False, "today": today, "route": None, "error": str(exc)}
+    return {"value_missing": False, "today": today, "route": route, "error": ""}
+
+
+def procurement_route_context(project: Project) -> dict[str, Any]:
+    state = procurement_route_state(project)
+    route = state["route"]
+    display = None
+    if route:
+        display = {
+            "required": route["eu_procedure_required"],
+            "known": route["threshold_dkk"] is not None,
+            "value": format_dkk(Decimal(str(route["value_dkk"]))),
+            "threshold": format_dkk(Decimal(str(route["threshold_dkk"])))
+            if route["threshold_dkk"] is not None
+            else "",
+            "valid_from": date.fromisoformat(route["valid_from"]) if route["valid_from"] else None,
+            "valid_to": date.fromisoformat(route["valid_to"]) if route["valid_to"] else None,
+            "source": route["source"],
+            "source_title": route.get("source_title", ""),
+            "note": _pick(route["note_da"], route["note_en"]),
+        }
+    item = items_by_key(project, [CONTRACT_VALUE_KEY]).get(CONTRACT_VALUE_KEY)
+    return {
+        "project": project,
+        "today": state["today"],
+        "value_missing": state["value_missing"],
+        "error": state["error"],
+        "route": display,
+        "item_text": item.text if item else CONTRACT_VALUE_KEY,
+    }
+
+
+# --- the business case -------------------------------------------------------------------------
+
+SCENARIO_LABELS = {
+    "low": ("Lavt", "Low"),
+    "expected": ("Forventet", "Expected"),
+    "high": ("Højt", "High"),
+}
+
+
+def stored_business_case(project: Project):
+    """(the stored BusinessCase or None, its validated input or None). A case an administrator
+    broke by hand counts as missing rather than crashing the page."""
+    stored = business_case_of(project)
+    if stored is None:
+        return None, None
+    try:
+        return stored, stored.as_input()
+    except InvalidInput:
+        return stored, None
+
+
+def business_case_results(case) -> dict[str, Any] | None:
+    """The results of a case as the templates show them: Danish amounts, chart geometry and a
+    text summary of the chart for screen readers."""
+    if case is None:
+        return None
+    result = calculate(case)
+    summary, yearly = [], []
+    for name in SCENARIOS:
+        scenario = result.scenarios[name]
+        label = _pick(*SCENARIO_LABELS[name])
+        payback = (
+            _("year %(year)d") % {"year": scenario.payback_year}
+            if scenario.payback_year is not None
+            else _("not within %(years)d years") % {"years": result.horizon_years}
+        )
+        summary.append(
+            {
+                "scenario": name,
+                "label": label,
+                "npv": format_dkk(scenario.npv),
+                "npv_negative": scenario.npv < 0,
+                "payback": payback,
+                "final": format_dkk(scenario.cumulative[-1]),
+            }
+        )
+        yearly.append(
+            {
+                "scenario": name,
+                "label": label,
+                "net": [format_dkk(v) for v in scenario.net],
+                "cumulative": [format_dkk(v) for v in scenario.cumulative],
+            }
+        )
+    chart_text = " ".join(
+        _(
+            "%(scenario)s scenario: cumulative net %(final)s after year %(last)d; "
+            "net present value %(npv)s; payback %(payback)s."
+        )
+        % {
+            "scenario": row["label"],
+            "final": row["final"],
+            "last": result.horizon_years - 1,
+            "npv": row["npv"],
+            "payback": row["payback"],
+        }
+        for row in summary
+    )
+    return {
+        "result": result,
+        "summary": summary,
+        "yearly": yearly,
+        "years": result.years,
+        "rate": format_percent(result.discount_rate),
+        "chart": cumulative_chart(result),
+        "chart_text": chart_text,
+    }
+
+
+def business_case_context(
+    project: Project,
+    user,
+    roles: set[str],
+    *,
+    form: BusinessCaseForm | None = None,
+    saved: bool = False,
+) -> dict[str, Any]:
+    stored, case = stored_business_case(project)
+    editable = can_edit_business_case(project, user, roles)
+    rate_fact = load_dated_data().find(DatedKey.DISCOUNT_RATE, copenhagen_today())
+    if form is None and editable:
+        form = BusinessCaseForm(case=case, default_rate=rate_fact.value if rate_fact else None)
+    return {
+        "project": project,
+        "stored": stored,
+        "case": case,
+        "results": business_case_results(case),
+        "gaps": business_case_gaps(stored, case),
+        "editable": editable,
+        "form": form,
+        "saved": saved,
+        "rate_fact": rate_fact,
+        "rate_default": format_percent(rate_fact.value) if rate_fact else "",
+    }
+
+
+def business_case_gaps(stored, case) -> list[str]:
+    if stored is None:
+        return [_("No business case has been saved yet.")]
+    if case is None:
+        return [_("The saved business case cannot be read: save it again.")]
+    return case.gaps()
