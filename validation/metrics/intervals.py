@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -58,8 +59,8 @@ def poisson_rate(events: int, exposure: float, confidence: float = CONFIDENCE) -
     if exposure <= 0:
         return NOT_COMPUTABLE
     alpha = 1 - confidence
-    low = 0.0 if events == 0 else stats.chi2.ppf(alpha / 2, 2 * events) / 2
-    high = stats.chi2.ppf(1 - alpha / 2, 2 * events + 2) / 2
+    low = 0.0 if events == 0 else _chi2_quantile(alpha / 2, 2 * events) / 2
+    high = _chi2_quantile(1 - alpha / 2, 2 * events + 2) / 2
     return Estimate(events / exposure, float(low) / exposure, float(high) / exposure)
 
 
@@ -73,5 +74,17 @@ def mean_t(values, confidence: float = CONFIDENCE) -> Estimate:
     if n < 2:
         return Estimate(mean)
     se = float(values.std(ddof=1)) / math.sqrt(n)
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
+    half = _t_quantile(0.5 + confidence / 2, n - 1) * se
     return Estimate(mean, mean - half, mean + half)
+
+
+# Quantiles are asked for the same few degrees of freedom again and again (every site, every
+# item): scipy's ppf is slow enough per call to be worth remembering.
+@lru_cache(maxsize=4096)
+def _t_quantile(probability: float, df: int) -> float:
+    return float(stats.t.ppf(probability, df))
+
+
+@lru_cache(maxsize=4096)
+def _chi2_quantile(probability: float, df: int) -> float:
+    return float(stats.chi2.ppf(probability, df))

@@ -1,0 +1,100 @@
+"""Forms validate; the services write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .criteria import METRIC_CHOICES
+from .kinds import Direction, JudgedOn, SiteKind, UploadKind
+from .models import EvaluationSite
+
+
+class LenientDecimalField(forms.DecimalField):
+    """A number with a decimal comma or point, whatever the page's language: "0,85" and
+    "0.85" are the same threshold."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace("\u00a0", "")
+            if "," in value and "." not in value:
+                value = value.replace(",", ".")
+        return super().to_python(value)
+
+
+class SiteForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Hospital or practice"), choices=SiteKind.choices)
+    department = forms.CharField(label=_("Department"), max_length=200, required=False)
+    wave = forms.IntegerField(
+        label=_("Wave"),
+        min_value=1,
+        max_value=20,
+        initial=1,
+        help_text=_("Sites in wave 1 start first."),
+    )
+
+
+class CriterionForm(forms.Form):
+    metric = forms.ChoiceField(label=_("Metric"), choices=METRIC_CHOICES)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    threshold = LenientDecimalField(label=_("Threshold"), max_digits=12, decimal_places=4)
+    judged_on = forms.ChoiceField(
+        label=_("Judged on"),
+        choices=JudgedOn.choices,
+        initial=JudgedOn.BOUND,
+        help_text=_("The bound is the lower 95 % confidence bound for ≥ and the upper for ≤."),
+    )
+    every_group = forms.BooleanField(
+        label=_("Every site and subgroup must meet it, not only the pooled result"),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required once results have been uploaded (the criteria are then locked)."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required once results have been uploaded."),
+    )
+
+
+class UploadForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=EvaluationSite.objects.none())
+    kind = forms.ChoiceField(label=_("Kind of results"), choices=UploadKind.choices)
+    file = forms.FileField(
+        label=_("File (CSV or Excel)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    threshold = LenientDecimalField(
+        label=_("Operating threshold (classification)"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        max_digits=12,
+        decimal_places=6,
+        help_text=_(
+            "The vendor's locked threshold: a case is positive when its score is at least this. "
+            "Leave empty when the file has a decision column."
+        ),
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = EvaluationSite.objects.filter(project=project)
+
+
+class OverrideForm(forms.Form):
+    justification = forms.CharField(
+        label=_("Justification"),
+        min_length=20,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the project may go on although the criteria are not met."),
+    )

@@ -1,0 +1,274 @@
+"""The `validation` stage tool: its panel on the retrospective and prospective validation
+stages, its gate reasons and its part of the dossier. The phase comes from the stage's key."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from checklists.roles import Role
+from procurement.gates import Reason
+
+from .criteria import MET, NOT_EVALUABLE, describe
+from .forms import CriterionForm, OverrideForm, SiteForm, UploadForm, WithdrawForm
+from .kinds import UploadKind, phase_for_stage_key
+from .parsing import FORMAT_HELP
+from .presentation import describe_event, phase_label
+from .report import build_sections, criterion_rows, overall_status
+from .selectors import PhaseState, load_phase_state, spec_of, verdict_snapshot
+from .services import CONTRIBUTOR_ROLES, may_override, may_sign_off_override
+
+NAME = "validation"
+
+# Gate reason codes.
+NO_CRITERIA = "validation_no_criteria"
+NO_RESULTS = "validation_no_results"
+CRITERIA_NOT_MET = "validation_criteria_not_met"
+OVERRIDE_UNSIGNED = "validation_override_unsigned"
+
+
+def gate_reasons_for(state: PhaseState) -> list[Reason]:
+    """Why the phase's stage may not be approved yet: no criteria, no results, criteria not
+    met — unless an override has been signed off by the AI competence unit."""
+    if state.signed_override is not None:
+        return []
+    phase = phase_label(state.phase)
+    reasons = []
+    if not state.criteria:
+        reasons.append(
+            Reason(
+                NO_CRITERIA,
+                _("No acceptance criteria are defined for the %(phase)s.") % {"phase": phase},
+                role=Role.AI_COMPETENCE,
+            )
+        )
+    if not state.uploads:
+        reasons.append(
+            Reason(
+                NO_RESULTS,
+                _("No results have been uploaded for the %(phase)s.") % {"phase": phase},
+                role=Role.AI_COMPETENCE,
+            )
+        )
+    elif state.criteria:
+        failing = [v for v in state.verdicts if v.status != MET]
+        if failing:
+            reasons.append(
+                Reason(
+                    CRITERIA_NOT_MET,
+                    ngettext(
+                        "%(count)d acceptance criterion is not met",
+                        "%(count)d acceptance criteria are not met",
+                        len(failing),
+                    )
+                    % {"count": len(failing)},
+                    items=tuple(_failing_text(verdict) for verdict in failing),
+                )
+            )
+    if state.pending_override is not None:
+        reasons.append(
+            Reason(
+                OVERRIDE_UNSIGNED,
+                _("An override is waiting for sign-off by the AI competence unit."),
+                role=Role.AI_COMPETENCE,
+            )
+        )
+    return reasons
+
+
+def _failing_text(verdict) -> str:
+    text = describe(verdict.spec)
+    if verdict.status == NOT_EVALUABLE:
+        return text + " – " + _("cannot be judged yet (no results of this kind)")
+    if verdict.failing:
+        return (
+            text
+            + " – "
+            + _("not met by: %(groups)s")
+            % {"groups": ", ".join(group.label for group in verdict.failing[:8])}
+        )
+    return text
+
+
+class ValidationTool:
+    name = NAME
+    template_name = "validation/panel.html"
+    dossier_template_name = "validation/dossier.html"
+
+    def gate_reasons(self, *, project, stage, status) -> list[Reason]:
+        state = load_phase_state(project, phase_for_stage_key(stage.key), with_events=False)
+        return gate_reasons_for(state)
+
+    def context(self, *, project, stage, user, status) -> dict:
+        return panel_context(project=project, stage=stage, user=user, roles=status.roles_of(user))
+
+    def dossier_data(self, *, project, stage) -> dict | None:
+        state = load_phase_state(project, phase_for_stage_key(stage.key))
+        if not (state.history or state.uploads or state.overrides):
+            return None
+        return dossier_data(state)
+
+
+def _urls(project, stage) -> dict:
+    args = [project.pk, stage.key]
+    return {
+        name: reverse(f"validation:{name}", args=args)
+        for name in ("site_add", "criterion_add", "upload", "override")
+    }
+
+
+def panel_context(*, project, stage, user, roles: set[str]) -> dict:
+    phase = phase_for_stage_key(stage.key)
+    state = load_phase_state(project, phase)
+    current = project.current_stage
+    is_current = project.is_active and current is not None and current.pk == stage.pk
+    contributor = is_current and (user.pk == project.owner_id or bool(roles & CONTRIBUTOR_ROLES))
+    pending = state.pending_override
+    can_override = is_current and may_override(roles) and not state.gate_open and not pending
+    can_sign_off = (
+        is_current
+        and pending is not None
+        and may_sign_off_override(roles)
+        and pending.recorded_by_id != user.pk  # never one's own override
+    )
+    overall_code, overall_label, overall_class = overall_status(state)
+    rows = criterion_rows(state)
+    if contributor:
+        for row in rows:
+            criterion = row.criterion
+            row.change_form = CriterionForm(
+                auto_id=f"id_criterion{criterion.pk}_%s",
+                initial={
+                    "metric": criterion.metric,
+                    "direction": criterion.direction,
+                    "threshold": format(criterion.threshold.normalize(), "f"),
+                    "judged_on": criterion.judged_on,
+                    "every_group": criterion.every_group,
+                },
+            )
+            row.withdraw_form = WithdrawForm(auto_id=f"id_withdraw{criterion.pk}_%s")
+            row.change_url = reverse(
+                "validation:criterion_change", args=[project.pk, stage.key, criterion.pk]
+            )
+            row.withdraw_url = reverse(
+                "validation:criterion_withdraw", args=[project.pk, stage.key, criterion.pk]
+            )
+    active = state.active_upload_ids
+    return {
+        "project": project,
+        "stage": stage,
+        "phase": phase,
+        "phase_label": phase_label(phase),
+        "state": state,
+        "overall": overall_code,
+        "overall_label": overall_label,
+        "overall_class": overall_class,
+        "criteria_rows": rows,
+        "history": [{"criterion": c, "description": describe(spec_of(c))} for c in state.history],
+        "sections": build_sections(state),
+        "uploads": [
+            {
+                "upload": upload,
+                "active": upload.pk in active,
+                "url": reverse("validation:upload_download", args=[project.pk, upload.pk]),
+            }
+            for upload in state.uploads
+        ],
+        "events": [
+            {"event": event, "text": describe_event(event)} for event in reversed(state.events)
+        ],
+        "gate_reasons": gate_reasons_for(state),
+        "is_current": is_current,
+        "can_contribute": contributor,
+        "can_override": can_override,
+        "can_sign_off": can_sign_off,
+        "sign_off_url": reverse(
+            "validation:override_sign_off", args=[project.pk, stage.key, pending.pk]
+        )
+        if pending
+        else "",
+        "site_form": SiteForm(auto_id="id_site_%s") if contributor else None,
+        "criterion_form": CriterionForm(auto_id="id_criterion_%s") if contributor else None,
+        "upload_form": UploadForm(project=project, auto_id="id_upload_%s")
+        if contributor and state.sites
+        else None,
+        "override_form": OverrideForm(auto_id="id_override_%s"),
+        "format_help": [(UploadKind(kind).label, text) for kind, text in FORMAT_HELP.items()],
+        "urls": _urls(project, stage),
+    }
+
+
+def dossier_data(state: PhaseState) -> dict:
+    """The phase as JSON-able data for the dossier (and its dossier.json): sites, criteria with
+    their history, uploads with checksums, results, verdicts, figures, override and audit trail."""
+    overall_code, overall_label, _class = overall_status(state)
+    sections = build_sections(state)
+    signed = state.signed_override
+    return {
+        "phase": str(state.phase),
+        "phase_label": phase_label(state.phase),
+        "demonstration_data": state.is_demo,
+        "verdict": overall_code,
+        "verdict_label": overall_label,
+        "verdicts": verdict_snapshot(state),
+        "criteria_locked_at": state.locked_at.isoformat() if state.locked_at else None,
+        "criteria": [row.as_dict() for row in criterion_rows(state)],
+        "criteria_history": [
+            {
+                "id": c.pk,
+                "replaces": c.replaces_id,
+                "withdrawn": c.withdrawn,
+                "description": describe(spec_of(c)),
+                "changed_after_lock": c.after_lock,
+                "reason": c.reason,
+                "by": str(c.created_by),
+                "at": c.created_at.isoformat(),
+            }
+            for c in state.history
+        ],
+        "sites": [
+            {
+                "name": s.name,
+                "kind": s.kind,
+                "department": s.department,
+                "wave": s.wave,
+                "demonstration": s.is_demo,
+            }
+            for s in state.sites
+        ],
+        "uploads": [
+            {
+                "site": u.site.name,
+                "kind": u.kind,
+                "file": u.original_name,
+                "sha256": u.sha256,
+                "size": u.size,
+                "rows": u.row_count,
+                "threshold": str(u.threshold) if u.threshold is not None else None,
+                "demonstration": u.is_demo,
+                "by": str(u.uploaded_by),
+                "at": u.uploaded_at.isoformat(),
+                "used": u.pk in state.active_upload_ids,
+            }
+            for u in state.uploads
+        ],
+        "results": state.results,
+        "tables": [{"section": s.title, **t.as_dict()} for s in sections for t in s.tables],
+        "notes": [note for s in sections for note in s.notes],
+        "figures": [figure.as_dict() for s in sections for figure in s.figures],
+        "override": _override_data(signed) if signed else None,
+        "overrides": [_override_data(override) for override in state.overrides],
+        "history": [
+            {"action": e.action, "by": str(e.by), "at": e.at.isoformat(), "text": describe_event(e)}
+            for e in state.events
+        ],
+    }
+
+
+def _override_data(override) -> dict:
+    return {
+        "justification": override.justification,
+        "recorded_by": str(override.recorded_by),
+        "recorded_at": override.recorded_at.isoformat(),
+        "signed_off_by": str(override.signed_off_by) if override.is_signed_off else None,
+        "signed_off_at": override.signed_off_at.isoformat() if override.is_signed_off else None,
+    }

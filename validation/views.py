@@ -1,0 +1,217 @@
+"""Thin views: fetch through the permission helper (404 for what a person may not see, 403 for
+what they may see but not change), validate with a form, call a service, redirect back to the
+stage's panel. Problems go to the person as messages on the stage page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from procurement import evidence_files
+from procurement.permissions import get_visible_project, require
+
+from . import services
+from .forms import CriterionForm, OverrideForm, SiteForm, UploadForm, WithdrawForm
+from .kinds import phase_for_stage_key
+from .models import Criterion, Override, ResultUpload
+from .tool import NAME
+
+
+def _validation_stage(request: HttpRequest, project_id: int, stage_key: str):
+    """The project (404 unless the person may see it) and a stage that has the tool."""
+    project = get_visible_project(request.user, project_id)
+    stage = project.stage(stage_key)
+    if stage is None or NAME not in stage.tools:
+        raise Http404("No validation on this stage")
+    return project, stage
+
+
+def _back(project, stage) -> HttpResponse:
+    url = reverse("project_stage", args=[project.pk, stage.key]) + "#tool-validation"
+    return redirect(url)
+
+
+def _refused(request, project, stage, errors) -> HttpResponse:
+    for error in errors:
+        messages.error(request, error)
+    return _back(project, stage)
+
+
+def _form_errors(form) -> list[str]:
+    out = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        out += [f"{label}: {error}" if label else str(error) for error in errors]
+    return out
+
+
+@login_required
+@require_POST
+def site_add(request: HttpRequest, project_id: int, stage_key: str) -> HttpResponse:
+    project, stage = _validation_stage(request, project_id, stage_key)
+    require(services.may_contribute(project, request.user))
+    form = SiteForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, project, stage, _form_errors(form))
+    try:
+        services.add_site(project=project, stage=stage, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        return _refused(request, project, stage, exc.messages)
+    messages.success(request, _("The site was added."))
+    return _back(project, stage)
+
+
+@login_required
+@require_POST
+def criterion_add(request: HttpRequest, project_id: int, stage_key: str) -> HttpResponse:
+    project, stage = _validation_stage(request, project_id, stage_key)
+    require(services.may_contribute(project, request.user))
+    form = CriterionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, project, stage, _form_errors(form))
+    try:
+        services.add_criterion(project=project, stage=stage, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        return _refused(request, project, stage, exc.messages)
+    messages.success(request, _("The criterion was added."))
+    return _back(project, stage)
+
+
+@login_required
+@require_POST
+def criterion_change(
+    request: HttpRequest, project_id: int, stage_key: str, criterion_id: int
+) -> HttpResponse:
+    project, stage = _validation_stage(request, project_id, stage_key)
+    require(services.may_contribute(project, request.user))
+    criterion = get_object_or_404(
+        Criterion, pk=criterion_id, project=project, phase=phase_for_stage_key(stage.key)
+    )
+    form = CriterionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, project, stage, _form_errors(form))
+    try:
+        services.change_criterion(
+            project=project, stage=stage, criterion=criterion, by=request.user, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        return _refused(request, project, stage, exc.messages)
+    messages.success(request, _("The criterion was changed. The earlier version is kept."))
+    return _back(project, stage)
+
+
+@login_required
+@require_POST
+def criterion_withdraw(
+    request: HttpRequest, project_id: int, stage_key: str, criterion_id: int
+) -> HttpResponse:
+    project, stage = _validation_stage(request, project_id, stage_key)
+    require(services.may_contribute(project, request.user))
+    criterion = get_object_or_404(
+        Criterion, pk=criterion_id, project=project, phase=phase_for_stage_key(stage.key)
+    )
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        services.withdraw_criterion(
+            project=project,
+            stage=stage,
+            criterion=criterion,
+            by=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except ValidationError as exc:
+        return _refused(request, project, stage, exc.messages)
+    messages.success(request, _("The criterion was withdrawn. It stays in the history."))
+    return _back(project, stage)
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, project_id: int, stage_key: str) -> HttpResponse:
+    project, stage = _validation_stage(request, project_id, stage_key)
+    require(services.may_contribute(project, request.user))
+    form = UploadForm(request.POST, request.FILES, project=project)
+    if not form.is_valid():
+        return _refused(request, project, stage, _form_errors(form))
+    data = form.cleaned_data
+    try:
+        result = services.upload_results(
+            project=project,
+            stage=stage,
+            site=data["site"],
+            kind=data["kind"],
+            upload=data["file"],
+            by=request.user,
+            threshold=data.get("threshold"),
+        )
+    except ValidationError as exc:
+        messages.error(request, _("Nothing was imported. Correct the file and upload it again."))
+        return _refused(request, project, stage, exc.messages)
+    messages.success(
+        request,
+        _("%(rows)d rows were imported for %(site)s and the results recomputed.")
+        % {"rows": result.row_count, "site": result.site.name},
+    )
+    return _back(project, stage)
+
+
+@login_required
+@require_GET
+def upload_download(request: HttpRequest, project_id: int, upload_id: int):
+    project = get_visible_project(request.user, project_id)
+    result = get_object_or_404(ResultUpload, pk=upload_id, project=project)
+    path = evidence_files.evidence_file_path(project.pk, result.stored_name)
+    if not path.exists():
+        raise Http404("The file is missing from storage")
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=result.original_name,
+        content_type=result.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def override_record(request: HttpRequest, project_id: int, stage_key: str) -> HttpResponse:
+    project, stage = _validation_stage(request, project_id, stage_key)
+    require(services.may_override(services.roles_of(project, request.user)))
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, project, stage, _form_errors(form))
+    try:
+        services.record_override(
+            project=project,
+            stage=stage,
+            by=request.user,
+            justification=form.cleaned_data["justification"],
+        )
+    except ValidationError as exc:
+        return _refused(request, project, stage, exc.messages)
+    messages.success(
+        request, _("The override was recorded. It counts once the AI competence unit signs it off.")
+    )
+    return _back(project, stage)
+
+
+@login_required
+@require_POST
+def override_sign_off(
+    request: HttpRequest, project_id: int, stage_key: str, override_id: int
+) -> HttpResponse:
+    project, stage = _validation_stage(request, project_id, stage_key)
+    require(services.may_sign_off_override(services.roles_of(project, request.user)))
+    override = get_object_or_404(Override, pk=override_id, project=project)
+    try:
+        services.sign_off_override(project=project, stage=stage, override=override, by=request.user)
+    except ValidationError as exc:
+        return _refused(request, project, stage, exc.messages)
+    messages.success(request, _("The override was signed off."))
+    return _back(project, stage)
