@@ -79,7 +79,10 @@ run: system-deps-runtime venv
 	@echo "  Demo logins (password for all: demo):"
 	@for u in $(DEMO_USERS); do echo "    $$u"; done
 	@echo
-	exec $(PY) manage.py runserver 127.0.0.1:8000
+	@# The background worker (dossier jobs) runs beside the web server and stops with it.
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: export DJANGO_ALLOW_ASYNC_UNSAFE := true
 test: system-deps venv

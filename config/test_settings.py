@@ -10,6 +10,9 @@ from .settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EVIDENCE_ROOT = Path(tempfile.mkdtemp(prefix="evidence-"))  # noqa: F405
+DOSSIER_ROOT = Path(tempfile.mkdtemp(prefix="dossiers-"))  # noqa: F405
+# Background jobs run at once, in the test's own thread and transaction.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

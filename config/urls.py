@@ -11,5 +11,8 @@ urlpatterns = [
     path("healthz", procurement_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("guide/", include("checklists.urls")),
+    path("", include("decisions.urls")),
+    path("", include("dossier.urls")),
+    path("", include("validation.urls")),
     path("", include("procurement.urls")),
 ]

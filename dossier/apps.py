@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DossierConfig(AppConfig):
+    name = "dossier"
+    verbose_name = _("Dossier")
+
+    def ready(self) -> None:
+        from checklists.extensions import register_tool
+        from procurement.demo_data import register_demo_extension
+
+        from .demo import add_demo_requirements
+        from .tools import RequirementsListTool
+
+        register_tool(RequirementsListTool())
+        register_demo_extension(add_demo_requirements)

@@ -1,0 +1,358 @@
+"""Generating, storing and handing out dossier versions.
+
+The flow is the same for the web page (a background job) and for `manage.py generate_dossier`
+(synchronous): `request_dossier` reserves the next version number, `run_dossier_request` builds
+the content, renders the PDF in a child process with a time limit, checks PDF/A, and stores the
+file and its row. A version row only ever points to a complete file: the file is written under a
+temporary name, synced and renamed into place before the row is created, and a failed job leaves
+nothing behind but its error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
+
+from procurement.models import Membership, Project
+
+from . import rendering
+from .content import build_dossier
+from .models import DossierDownload, DossierRequest, DossierVersion
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "dossier/pdf/dossier.html"
+STYLESHEET = "dossier/dossier.css"
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
+
+# Error codes of a failed job and what the page says about them.
+CONTENT_FAILED = "content"
+RENDER_FAILED = "render"
+TIMEOUT = "timeout"
+PDFA_FAILED = "pdfa"
+STORAGE_FAILED = "storage"
+ENQUEUE_FAILED = "enqueue"
+WORKER_LOST = "worker_lost"
+ERROR_MESSAGES = {
+    CONTENT_FAILED: gettext_noop("The case could not be collected for the dossier."),
+    RENDER_FAILED: gettext_noop("The PDF could not be laid out."),
+    TIMEOUT: gettext_noop(
+        "Generating the dossier took longer than the time limit (%(seconds)s seconds) and was "
+        "stopped."
+    ),
+    PDFA_FAILED: gettext_noop("The PDF did not pass the archival check (PDF/A-3b)."),
+    STORAGE_FAILED: gettext_noop("The PDF could not be stored."),
+    ENQUEUE_FAILED: gettext_noop("The job could not be put in the queue."),
+    WORKER_LOST: gettext_noop(
+        "The background job stopped without finishing (the worker was stopped or restarted)."
+    ),
+}
+
+
+class DossierFileDamaged(Exception):
+    """A stored file is missing or no longer matches its SHA-256; it is never sent."""
+
+
+# --- requesting ------------------------------------------------------------------------------
+
+
+def may_generate(project: Project, user) -> bool:
+    """Every member may generate the dossier (administrators too); `None` is an operator
+    running the management command."""
+    if user is None or user.is_superuser:
+        return True
+    return Membership.objects.filter(project=project, user=user).exists()
+
+
+def request_dossier(*, project: Project, by, language: str, enqueue: bool = True) -> DossierRequest:
+    """Ask for a new dossier version and queue its job.
+
+    While a job is waiting or running, asking again returns that job (a double click makes one
+    dossier). After a failure, asking again retries the failed job under the same number.
+    """
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        if not may_generate(locked, by):
+            raise PermissionDenied
+        latest = DossierRequest.objects.filter(project=locked).order_by("-number").first()
+        if latest is not None and latest.in_flight:
+            return latest
+        if latest is not None and latest.shows_as_failed:
+            latest.status = DossierRequest.Status.QUEUED
+            latest.step = ""
+            latest.error_code = ""
+            latest.error_detail = ""
+            latest.requested_by = by
+            latest.language = language
+            latest.started_at = latest.finished_at = None
+            latest.save()
+            request = latest
+        else:
+            request = DossierRequest.objects.create(
+                project=locked,
+                number=(latest.number + 1) if latest else 1,
+                requested_by=by,
+                language=language,
+            )
+    # Queued after the commit, so the worker finds the row; with the immediate backend (tests)
+    # the job then runs here without holding the write lock.
+    if enqueue:
+        _enqueue(request)
+        request.refresh_from_db()
+    return request
+
+
+def _enqueue(request: DossierRequest) -> None:
+    from .tasks import generate_dossier
+
+    try:
+        result = generate_dossier.enqueue(request.pk)
+    except Exception as exc:
+        logger.exception("Could not queue dossier request %s", request.pk)
+        _fail(request, ENQUEUE_FAILED, exc)
+        return
+    DossierRequest.objects.filter(pk=request.pk).update(task_id=str(result.id)[:64])
+
+
+# --- the job ---------------------------------------------------------------------------------
+
+
+def run_dossier_request(request_id: int) -> DossierVersion | None:
+    """Do the work of one request. Returns the stored version, or None when the request was
+    not waiting (another worker took it). Raises after recording the failure on the request."""
+    claimed = DossierRequest.objects.filter(
+        pk=request_id, status=DossierRequest.Status.QUEUED
+    ).update(
+        status=DossierRequest.Status.RUNNING,
+        step=DossierRequest.Step.COLLECTING,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        logger.info("Dossier request %s is not waiting; nothing to do.", request_id)
+        return None
+    request = DossierRequest.objects.select_related("requested_by").get(pk=request_id)
+    generated_at = timezone.now()
+    try:
+        project = (
+            Project.objects.select_related("pathway", "organisation", "owner")
+            .prefetch_related("pathway__stages")
+            .get(pk=request.project_id)
+        )
+        stage = project.current_stage
+        with translation.override(request.language):
+            content = build_dossier(
+                project,
+                number=request.number,
+                generated_at=generated_at,
+                generated_by=request.requested_by,
+            )
+            html = render_to_string(TEMPLATE, content.context)
+        attachment = content.json_bytes()
+    except Exception as exc:
+        _fail(request, CONTENT_FAILED, exc)
+        raise
+
+    _set_step(request, DossierRequest.Step.RENDERING)
+    try:
+        pdf = render(html, attachment)
+    except rendering.RenderTimeout as exc:
+        _fail(request, TIMEOUT, exc)
+        raise
+    except rendering.PdfaInvalid as exc:
+        _fail(request, PDFA_FAILED, exc)
+        raise
+    except Exception as exc:
+        _fail(request, RENDER_FAILED, exc)
+        raise
+
+    _set_step(request, DossierRequest.Step.STORING)
+    try:
+        return _store(
+            request,
+            pdf,
+            generated_at=generated_at,
+            state=project.state,
+            stage_key=stage.key if stage else "",
+            stage_name=stage.name if stage else "",
+        )
+    except Exception as exc:
+        _fail(request, STORAGE_FAILED, exc)
+        raise
+
+
+def render(html: str, attachment: bytes) -> rendering.RenderedPdf:
+    """HTML to a validated PDF/A-3b with dossier.json attached, within the time limit."""
+    stylesheet = finders.find(STYLESHEET)
+    if not stylesheet:
+        raise rendering.RenderError(f"static file {STYLESHEET} not found")
+    folder = Path(stylesheet).parent
+    allowed = frozenset(os.path.realpath(p) for p in folder.rglob("*") if p.is_file())
+    job = rendering.RenderJob(
+        html=html,
+        attachment=attachment,
+        base_url=folder.as_uri() + "/",
+        allowed_files=allowed,
+        stylesheets=(stylesheet,),
+        verify=settings.DOSSIER_VERIFY_PDFA,
+    )
+    # Import WeasyPrint here once, so every forked renderer starts with it loaded.
+    rendering.warm_up()
+    return rendering.render_with_time_limit(job, timeout=settings.DOSSIER_RENDER_TIMEOUT)
+
+
+def _set_step(request: DossierRequest, step: str) -> None:
+    DossierRequest.objects.filter(pk=request.pk).update(step=step)
+
+
+def _fail(request: DossierRequest, code: str, exc: BaseException) -> None:
+    logger.error("Dossier request %s failed (%s): %s", request.pk, code, exc)
+    DossierRequest.objects.filter(pk=request.pk).update(
+        status=DossierRequest.Status.FAILED,
+        step="",
+        error_code=code,
+        error_detail=f"{type(exc).__name__}: {exc}"[:10000],
+        finished_at=timezone.now(),
+    )
+
+
+def version_folder(project_id: int) -> Path:
+    return Path(settings.DOSSIER_ROOT) / str(int(project_id))
+
+
+def version_path(version: DossierVersion) -> Path:
+    if not STORED_NAME.match(version.stored_name):
+        raise ValueError("invalid stored name")
+    return version_folder(version.project_id) / version.stored_name
+
+
+def _store(
+    request: DossierRequest,
+    pdf: rendering.RenderedPdf,
+    *,
+    generated_at,
+    state: str,
+    stage_key: str,
+    stage_name: str,
+) -> DossierVersion:
+    folder = version_folder(request.project_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = f"{uuid.uuid4().hex}.pdf"
+    final = folder / stored_name
+    partial = folder / f".{stored_name}.part"
+    try:
+        with open(partial, "xb") as out:
+            out.write(pdf.content)
+            out.flush()
+            os.fsync(out.fileno())
+        partial.chmod(0o444)
+        os.replace(partial, final)
+        try:
+            with transaction.atomic():
+                version = DossierVersion.objects.create(
+                    project_id=request.project_id,
+                    number=request.number,
+                    request=request,
+                    created_at=generated_at,
+                    created_by=request.requested_by,
+                    state=state,
+                    stage_key=stage_key,
+                    stage_name=stage_name,
+                    language=request.language,
+                    page_count=pdf.page_count,
+                    stored_name=stored_name,
+                    size=len(pdf.content),
+                    sha256=hashlib.sha256(pdf.content).hexdigest(),
+                )
+                DossierRequest.objects.filter(pk=request.pk).update(
+                    status=DossierRequest.Status.DONE, step="", finished_at=timezone.now()
+                )
+        except IntegrityError:
+            final.unlink(missing_ok=True)
+            existing = DossierVersion.objects.filter(request=request).first()
+            if existing is None:
+                raise
+            # A worker presumed dead finished after all: its version stands.
+            DossierRequest.objects.filter(pk=request.pk).update(
+                status=DossierRequest.Status.DONE, step="", finished_at=timezone.now()
+            )
+            return existing
+        except Exception:
+            final.unlink(missing_ok=True)
+            raise
+    finally:
+        partial.unlink(missing_ok=True)
+    logger.info(
+        "Dossier v%s of project %s stored: %s bytes, sha256 %s",
+        version.number,
+        version.project_id,
+        version.size,
+        version.sha256,
+    )
+    return version
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_version(version: DossierVersion) -> bytes:
+    """The stored file's bytes, checked against the SHA-256 recorded when it was made."""
+    try:
+        content = version_path(version).read_bytes()
+    except OSError as exc:
+        raise DossierFileDamaged(f"version {version.pk}: {exc}") from exc
+    if len(content) != version.size or hashlib.sha256(content).hexdigest() != version.sha256:
+        raise DossierFileDamaged(f"version {version.pk}: the file does not match its SHA-256")
+    return content
+
+
+def download_version(*, version: DossierVersion, by) -> bytes:
+    """The stored file, unchanged (never re-rendered), with the download logged."""
+    content = read_version(version)
+    DossierDownload.objects.create(version=version, user=by)
+    return content
+
+
+def dossier_panel(project: Project) -> dict:
+    """The dossier tab's state: the latest request and the stored versions."""
+    latest = (
+        DossierRequest.objects.filter(project=project)
+        .select_related("requested_by")
+        .order_by("-number")
+        .first()
+    )
+    versions = list(
+        DossierVersion.objects.filter(project=project)
+        .select_related("created_by")
+        .annotate(download_count=Count("downloads"))
+        .order_by("-number")
+    )
+    return {
+        "job": latest,
+        "versions": versions,
+        "polling": latest is not None and latest.in_flight,
+        "error_message": error_message(latest) if latest and latest.shows_as_failed else "",
+    }
+
+
+def error_message(request: DossierRequest) -> str:
+    from django.utils.translation import gettext
+
+    code = WORKER_LOST if request.is_stale else request.error_code
+    message = gettext(ERROR_MESSAGES.get(code, ERROR_MESSAGES[RENDER_FAILED]))
+    if code == TIMEOUT:
+        message %= {"seconds": settings.DOSSIER_RENDER_TIMEOUT}
+    return message

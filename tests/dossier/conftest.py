@@ -1,0 +1,84 @@
+"""The dossier tests' pathway (fixtures/dossier-test.v1.yaml, with the requirements_list tool)
+and a team on it; helpers to take the project through its stages."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from checklists.loading import load_pathways
+from checklists.models import Pathway
+from dossier import requirements as requirement_service
+from procurement import services
+from tests.personas import Team, advance, answer, make_team, pdf_upload
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "dossier-test.v1.yaml"
+
+
+def load_dossier_pathway() -> Pathway:
+    load_pathways([FIXTURE])
+    return Pathway.objects.get(slug="dossier-test", version=1)
+
+
+@pytest.fixture(autouse=True)
+def dossier_root(settings, tmp_path):
+    """Each test stores dossiers in a folder of its own."""
+    settings.DOSSIER_ROOT = tmp_path / "dossiers"
+    return settings.DOSSIER_ROOT
+
+
+@pytest.fixture
+def dossier_pathway(db) -> Pathway:
+    return load_dossier_pathway()
+
+
+@pytest.fixture
+def dteam(dossier_pathway) -> Team:
+    """A project on the dossier pathway, in its first stage, with a full team."""
+    return make_team(dossier_pathway)
+
+
+def complete_need(team: Team, problem: str = "Lange ventetider på beskrivelser.") -> None:
+    answer(team, "need.problem", problem)
+    answer(team, "need.simpler_solution", "na", justification="Ingen enklere løsning findes.")
+
+
+def add_valid_requirements(team: Team) -> None:
+    project = team.reload()
+    add = requirement_service.add_requirement
+    by = team.procurement
+    add(
+        project=project,
+        by=by,
+        text="CE-mærket til formålet.",
+        kind="minimum",
+        verification="CE-certifikat.",
+    )
+    add(project=project, by=by, text="Pris.", kind="award", weight=Decimal(40))
+    add(
+        project=project,
+        by=by,
+        text="Klinisk kvalitet.",
+        kind="award",
+        weight=Decimal(60),
+        verification="Valideringsrapport.",
+    )
+
+
+def complete_requirements(team: Team, *, file_name: str = "kravspec.pdf") -> None:
+    answer(team, "requirements.specification", by=team.procurement, upload=pdf_upload(file_name))
+    answer(team, "requirements.contract_value", "1250000.5", by=team.procurement)
+    services.sign_off(
+        project=team.reload(), item=team.item("requirements.specification"), by=team.procurement
+    )
+    add_valid_requirements(team)
+
+
+def to_legal(team: Team) -> None:
+    """Need and requirements completed and approved: the project is in the legal stage."""
+    complete_need(team)
+    advance(team)
+    complete_requirements(team)
+    advance(team)
+    answer(team, "legal.personal_data", "no", by=team.lawyer)
+    team.reload()
