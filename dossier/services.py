@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
-from procurement.models import Membership, Project
+from procurement.models import Action, HistoryEntry, Membership, Project
 
 from . import rendering
 from .content import build_dossier
@@ -279,6 +279,14 @@ def _store(
                 )
                 DossierRequest.objects.filter(pk=request.pk).update(
                     status=DossierRequest.Status.DONE, step="", finished_at=timezone.now()
+                )
+                HistoryEntry.objects.create(
+                    project_id=request.project_id,
+                    action=Action.DOSSIER_GENERATED,
+                    from_state=state,
+                    to_state=state,
+                    by=request.requested_by,
+                    comment=f"v{version.number} · SHA-256 {version.sha256}",
                 )
         except IntegrityError:
             final.unlink(missing_ok=True)

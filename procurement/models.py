@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     RETIRED = "retire", _("retired")
     UPGRADED = "upgraded", _("upgraded to a newer pathway version")
     CONTINUED = "continue_into", _("continued into another pathway")
+    DOSSIER_GENERATED = "dossier_generated", _("dossier generated")
 
 
 # The transitions of the state machine; the rest of Action are events without a state change.
@@ -397,8 +398,14 @@ class HistoryEntry(models.Model):
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     from_state = models.CharField(_("from"), max_length=80, blank=True)
     to_state = models.CharField(_("to"), max_length=80, blank=True)
+    # Empty only for what an operator did from the command line (e.g. generate_dossier).
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     comment = models.TextField(_("reason or comment"), blank=True)

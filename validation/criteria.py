@@ -211,8 +211,10 @@ def describe(spec: CriterionSpec) -> str:
     if spec.judged_on == JudgedOn.POINT:
         basis = _("on the point estimate")
     elif spec.direction == Direction.AT_LEAST:
+        # xgettext:no-python-format
         basis = _("on the lower 95 % confidence bound")
     else:
+        # xgettext:no-python-format
         basis = _("on the upper 95 % confidence bound")
     scope = _("pooled and at every site and subgroup") if spec.every_group else _("pooled")
     return _("%(metric)s %(direction)s %(threshold)s, %(basis)s, %(scope)s") % {

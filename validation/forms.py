@@ -43,6 +43,7 @@ class CriterionForm(forms.Form):
         label=_("Judged on"),
         choices=JudgedOn.choices,
         initial=JudgedOn.BOUND,
+        # xgettext:no-python-format
         help_text=_("The bound is the lower 95 % confidence bound for ≥ and the upper for ≤."),
     )
     every_group = forms.BooleanField(

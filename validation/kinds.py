@@ -29,6 +29,7 @@ class Direction(models.TextChoices):
 
 
 class JudgedOn(models.TextChoices):
+    # xgettext:no-python-format
     BOUND = "bound", _("95 % confidence bound")
     POINT = "point", _("point estimate")
 

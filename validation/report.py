@@ -99,6 +99,7 @@ def classification_section(phase: str, results: dict, verdicts) -> Section:
     section.tables.append(
         Table(
             f"{phase}-classification-table",
+            # xgettext:no-python-format
             _("Discrimination and the operating point, with 95 % confidence intervals"),
             [
                 _("Group"),
@@ -122,6 +123,7 @@ def classification_section(phase: str, results: dict, verdicts) -> Section:
     section.tables.append(
         Table(
             f"{phase}-calibration-table",
+            # xgettext:no-python-format
             _("Calibration, with 95 % confidence intervals"),
             [
                 _("Group"),
@@ -201,6 +203,7 @@ def pdqi9_section(phase: str, results: dict, verdicts) -> Section:
     section.tables.append(
         Table(
             f"{phase}-pdqi9-table",
+            # xgettext:no-python-format
             _("PDQI-9 per note (averaged over raters), with 95 % confidence intervals"),
             [
                 _("Group"),
@@ -225,6 +228,7 @@ def pdqi9_section(phase: str, results: dict, verdicts) -> Section:
     section.tables.append(
         Table(
             f"{phase}-pdqi9-items",
+            # xgettext:no-python-format
             _("PDQI-9 item means (pooled), with 95 % confidence intervals"),
             [_("Item"), _("Mean (1–5)")],
             [
@@ -273,6 +277,7 @@ def errors_section(phase: str, results: dict, verdicts) -> Section:
     section.tables.append(
         Table(
             f"{phase}-errors-table",
+            # xgettext:no-python-format
             _("Errors per note, with exact 95 % confidence intervals"),
             [
                 _("Group"),
@@ -309,8 +314,8 @@ def time_section(phase: str, results: dict, verdicts) -> Section:
         Table(
             f"{phase}-time-table",
             _(
-                "Documentation time per encounter (minutes), time saved and uptake, with 95 % "
-                "confidence intervals (bootstrap for time saved)"
+                "Documentation time per encounter (minutes), time saved and uptake, with "
+                "confidence intervals (95 %; bootstrap for time saved)"
             ),
             [
                 _("Group"),

@@ -130,7 +130,7 @@ def test_classification_follows_the_answers_live(page, login, bc_team, live_serv
     page.locator(f"#item-{personal_data.pk} input[value=no]").check()
     expect(panel.locator("[data-category=minimal]")).to_be_visible()
     expect(panel.locator("[data-field=dpia_required]")).to_contain_text(
-        re.compile("Not required|Ikke påkrævet")
+        re.compile("Not required|Skal ikke udarbejdes")
     )
 
     page.locator(f"#item-{personal_data.pk} input[value=yes]").check()

@@ -4,9 +4,17 @@ the scenarios, and invalid input. No database."""
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from decisions.business_case import calculate, parse_business_case
 from decisions.reasoning import InvalidInput
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English source messages; the interface's default is Danish."""
+    with translation.override("en"):
+        yield
 
 
 def line(kind, low, expected, high, label="Linje", owner="Afdelingen"):

@@ -4,10 +4,19 @@ dates and invalid input. No database."""
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from decisions.classification import classify, parse_classification_input
 from decisions.dated_data import DatedData
 from decisions.reasoning import InvalidInput
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English source messages; the interface's default is Danish."""
+    with translation.override("en"):
+        yield
+
 
 TODAY = date(2026, 11, 26)
 

@@ -7,9 +7,18 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from decisions.dated_data import DatedData, DatedFact, DatedKey, load_dated_data
 from decisions.models import DatedValue
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English source messages; the interface's default is Danish."""
+    with translation.override("en"):
+        yield
+
 
 KEY = DatedKey.EU_THRESHOLD_SUPPLIES_SERVICES
 

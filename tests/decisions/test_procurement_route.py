@@ -4,10 +4,19 @@ outside the data's periods. No database."""
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from decisions.dated_data import DatedData
 from decisions.procurement_route import procurement_route
 from decisions.reasoning import InvalidInput
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English source messages; the interface's default is Danish."""
+    with translation.override("en"):
+        yield
+
 
 IN_PERIOD = date(2025, 3, 1)
 

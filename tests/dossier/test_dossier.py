@@ -123,7 +123,9 @@ def test_page_numbers_running_header_and_toc_page_numbers(client, case):
     # The running header: the TOC and the evidence pages name the project only there.
     assert all("Testprojekt" in page for page in pages[1:])
     toc = pages[1]
-    for heading in ("Full history", "Evidence files", "3. Juridisk vurdering"):
+    with override("da"):  # the dossier is rendered in the requester's language (Danish here)
+        headings = (gettext("Full history"), gettext("Evidence files"), "3. Juridisk vurdering")
+    for heading in headings:
         match = re.search(re.escape(heading) + r"[ .]+(\d+)", toc)
         assert match, heading
         number = int(match.group(1))
@@ -254,6 +256,14 @@ def test_each_generation_is_a_new_numbered_version_listed_on_the_project(client,
     page = client.get(reverse("dossier:page", args=[case.project.pk])).content.decode()
     assert first.sha256 in page and second.sha256 in page
     assert reverse("dossier:download", args=[case.project.pk, first.pk]) in page
+    # Each generation is in the project's history, with its checksum.
+    from procurement.models import HistoryEntry
+
+    entries = HistoryEntry.objects.filter(project=case.project, action=Action.DOSSIER_GENERATED)
+    assert [e.comment for e in entries.order_by("pk")] == [
+        f"v1 · SHA-256 {first.sha256}",
+        f"v2 · SHA-256 {second.sha256}",
+    ]
 
 
 def test_versions_never_change(client, case, dossier_root):
@@ -384,7 +394,7 @@ def test_a_failed_job_says_so_stores_nothing_and_can_be_retried(
     assert not DossierVersion.objects.exists()
     assert stored_files(dossier_root) == []
     page = client.get(reverse("dossier:page", args=[case.project.pk])).content.decode()
-    assert "could not be generated" in page
+    assert "kunne ikke dannes" in page  # "could not be generated", in Danish
     assert 'id="generate-dossier"' in page
 
     monkeypatch.undo()
@@ -456,7 +466,8 @@ def test_generate_dossier_command(case, tmp_path):
     call_command("generate_dossier", case.project.pk, "-o", str(output))
     second = DossierVersion.objects.get(number=2)
     assert second.created_by is None
-    assert "command line" in pdf_text(output.read_bytes())
+    with override(second.language):
+        assert gettext("command line") in pdf_text(output.read_bytes())
     with pytest.raises(CommandError, match="No project"):
         call_command("generate_dossier", 999999, "--output", str(output))
     with pytest.raises(CommandError, match="No user"):
