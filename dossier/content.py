@@ -163,7 +163,11 @@ def _stage_statuses(project: Project, current: StageStatus) -> list[StageStatus]
         Answer.objects.filter(project=project).select_related("item", "evidence", "answered_by")
     )
     answers_by_item = {answer.item_id: answer for answer in answers}
-    values_by_key = {answer.item.key: answer.value for answer in answers}
+    values_by_key = {  # archived answers (from an earlier pathway version) feed no condition
+        answer.item.key: answer.value
+        for answer in answers
+        if answer.item.stage_id in items_by_stage
+    }
     signoffs_by_stage: dict[int, list[SignOff]] = defaultdict(list)
     for signoff in SignOff.objects.filter(project=project).select_related("user", "item"):
         signoffs_by_stage[signoff.item.stage_id].append(signoff)

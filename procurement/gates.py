@@ -167,7 +167,7 @@ def load_stage_statuses(
     projects: list[Project], stage_for: dict[int, Stage] | None = None
 ) -> dict[int, StageStatus]:
     """The status of each project's current stage (or of the stage given in `stage_for`) in a
-    fixed number of queries (four), however many projects, items and answers there are."""
+    fixed number of queries (five), however many projects, items and answers there are."""
     from .models import Membership
 
     project_ids = [project.pk for project in projects]
@@ -182,14 +182,20 @@ def load_stage_statuses(
     items_by_stage: dict[int, list[ChecklistItem]] = defaultdict(list)
     for item in ChecklistItem.objects.filter(stage_id__in=set(stage_ids.values())):
         items_by_stage[item.stage_id].append(item)
-    answers_by_project: dict[int, list[Answer]] = defaultdict(list)
+    # Every answer's value (conditions and rules may look at any earlier stage), as plain values;
+    # whole Answer objects only for the items on show.
     pathway_of = {project.pk: project.pathway_id for project in projects}
-    for answer in Answer.objects.filter(project_id__in=project_ids).select_related(
-        "item__stage", "evidence", "answered_by"
-    ):
-        if answer.item.stage.pathway_id != pathway_of[answer.project_id]:
-            continue  # archived: kept from an earlier pathway version
-        answers_by_project[answer.project_id].append(answer)
+    values_by_project: dict[int, dict[str, str]] = defaultdict(dict)
+    for project_id, key, pathway_id, value in Answer.objects.filter(
+        project_id__in=project_ids
+    ).values_list("project_id", "item__key", "item__stage__pathway_id", "value"):
+        if pathway_id == pathway_of[project_id]:  # else archived, from an earlier version
+            values_by_project[project_id][key] = value
+    answers_by_project: dict[int, dict[int, Answer]] = defaultdict(dict)
+    for answer in Answer.objects.filter(
+        project_id__in=project_ids, item__stage_id__in=set(stage_ids.values())
+    ).select_related("evidence", "answered_by"):
+        answers_by_project[answer.project_id][answer.item_id] = answer
     signoffs_by_project: dict[int, list[SignOff]] = defaultdict(list)
     for signoff in SignOff.objects.filter(
         project_id__in=project_ids, item__stage_id__in=set(stage_ids.values())
@@ -198,14 +204,13 @@ def load_stage_statuses(
 
     result = {}
     for project in projects:
-        answers = answers_by_project[project.pk]
         stage_id = stage_ids.get(project.pk)
         result[project.pk] = StageStatus(
             stage=stages[project.pk],
             items=evaluate_items(
                 items_by_stage.get(stage_id, []),
-                {answer.item_id: answer for answer in answers},
-                {answer.item.key: answer.value for answer in answers},
+                answers_by_project[project.pk],
+                values_by_project[project.pk],
                 [s for s in signoffs_by_project[project.pk] if s.item.stage_id == stage_id],
             )
             if stage_id
