@@ -2,10 +2,8 @@
 reload, and the page has no serious or critical accessibility violations (axe-core)."""
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from checklists.loading import load_pathways
@@ -13,6 +11,7 @@ from checklists.models import Pathway
 from decisions.demo import demo_business_case
 from decisions.models import BusinessCase
 from decisions.services import save_business_case
+from tests.browser.axe import axe_problems
 from tests.decisions.conftest import (
     FIXTURE,
     PLAIN_LEGAL,
@@ -23,9 +22,6 @@ from tests.decisions.conftest import (
 from tests.personas import make_team
 
 pytestmark = pytest.mark.browser
-
-AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe" / "axe.min.js"
-WCAG_TAGS = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
 
 
 @pytest.fixture
@@ -38,19 +34,6 @@ def bc_team(transactional_db):
     answer_all(team, {"requirements.is_medical_device": "no"})
     advance_to(team, "business_case")
     return team
-
-
-def serious_violations(page: Page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        f"() => axe.run(document, {{runOnly: {{type: 'tag', values: {WCAG_TAGS}}}}})"
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} -> "
-        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def amount(page: Page, line: int, estimate: str, year: int):
@@ -109,7 +92,7 @@ def test_business_case_recalculates_without_reload_and_is_accessible(
     ).to_be_visible()
     expect(expected_npv).to_have_text("300 kr.")
 
-    assert serious_violations(page) == []
+    assert axe_problems(page, "decisions") == []
 
 
 def test_classification_follows_the_answers_live(page, login, bc_team, live_server):

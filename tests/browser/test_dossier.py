@@ -11,16 +11,14 @@ import signal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from dossier.models import DossierDownload, DossierRequest, DossierVersion
+from tests.browser.axe import axe_problems
 from tests.personas import advance, complete_need
 
 pytestmark = pytest.mark.browser
-
-AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe" / "axe.min.js"
 
 
 def run_worker() -> None:
@@ -32,19 +30,6 @@ def run_worker() -> None:
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
-
-
-def serious_axe_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag',
-               values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [
-        f"{v['id']}: {v['help']} ({', '.join(' '.join(n['target']) for n in v['nodes'][:3])})"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_procurement_generates_waits_for_and_downloads_the_dossier(
@@ -61,7 +46,7 @@ def test_procurement_generates_waits_for_and_downloads_the_dossier(
     page.wait_for_url(f"{live_server.url}/projects/{project.pk}/dossier/")
     panel = page.locator("#dossier-panel")
     expect(panel).to_have_attribute("data-state", "none")
-    assert serious_axe_violations(page) == []
+    assert axe_problems(page, "dossier") == []
 
     page.evaluate("window.__dossierMarker = 'no-reload'")
     page.locator("#generate-dossier").click()
@@ -85,4 +70,4 @@ def test_procurement_generates_waits_for_and_downloads_the_dossier(
     assert content.startswith(b"%PDF")
     assert hashlib.sha256(content).hexdigest() == version.sha256
     assert list(DossierDownload.objects.values_list("user__username", flat=True)) == ["procurement"]
-    assert serious_axe_violations(page) == []
+    assert axe_problems(page, "dossier") == []

@@ -7,19 +7,17 @@ Text is matched in Danish or English where the translation catalogue decides it;
 """
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from procurement.models import Action, Answer, HistoryEntry, Project
 from procurement.transitions import request_approval
+from tests.browser.axe import axe_problems
 from tests.personas import complete_need
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe" / "axe.min.js"
 SAVED = re.compile(r"Gemt kl\. \d\d[:.]\d\d|Saved at \d\d[:.]\d\d")
 NOT_SAVED = re.compile(r"Ikke gemt|Not saved")
 NUMBER_ERROR = re.compile(r"Skriv et tal|Enter a number")
@@ -252,46 +250,6 @@ def test_danish_by_default_and_english_on_request(login, new_page, team, live_se
 
 
 # --- 5. Accessibility ------------------------------------------------------------------------
-
-
-# axe-core 4.x no longer reports duplicate ids under the WCAG tags, and its label rule accepts
-# a <label for> that points at another element with the same id. Check both directly.
-ID_AND_LABEL_CHECK = """() => {
-  const problems = [], seen = {};
-  document.querySelectorAll('[id]').forEach(e => { seen[e.id] = (seen[e.id] || 0) + 1; });
-  Object.entries(seen).filter(([, n]) => n > 1)
-    .forEach(([id, n]) => problems.push(`duplicate id "${id}" (${n} elements)`));
-  document.querySelectorAll('input:not([type=hidden]), textarea, select').forEach(e => {
-    if (!e.labels.length && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
-      problems.push(`form control without a label: ${e.outerHTML.slice(0, 120)}`);
-  });
-  return problems;
-}"""
-
-
-def axe_problems(page: Page, label: str, *, open_details: bool = True) -> list[str]:
-    """Serious and critical WCAG 2.1 A/AA violations axe-core finds on the page, as text.
-    Collapsed <details> (help texts, the return/stop forms) are opened first so that axe
-    checks what is inside them too."""
-    if open_details:
-        page.locator("details").evaluate_all("all => all.forEach(d => { d.open = true; })")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag',
-               values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    problems = [f"[{label}] {problem}" for problem in page.evaluate(ID_AND_LABEL_CHECK)]
-    for violation in result["violations"]:
-        if violation["impact"] not in ("serious", "critical"):
-            continue
-        targets = "; ".join(
-            f"{' '.join(node['target'])}: {node.get('failureSummary', '').strip()}"
-            for node in violation["nodes"][:5]
-        )
-        problems.append(
-            f"[{label}] {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
-        )
-    return problems
 
 
 def test_main_pages_have_no_serious_accessibility_violations(

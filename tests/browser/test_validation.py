@@ -3,14 +3,13 @@ sees the results and plots; the results page passes axe-core (no serious or crit
 A/AA violations), with every collapsed section opened."""
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from checklists.loading import load_pathways
 from checklists.models import Pathway
+from tests.browser.axe import axe_problems
 from tests.personas import make_team
 from tests.validation.helpers import (
     FIXTURE,
@@ -25,14 +24,7 @@ from tests.validation.helpers import (
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe" / "axe.min.js"
 IMPORTED = re.compile(r"400 rækker|400 rows")
-
-DUPLICATE_IDS = """() => {
-  const seen = {};
-  document.querySelectorAll('[id]').forEach(e => { seen[e.id] = (seen[e.id] || 0) + 1; });
-  return Object.entries(seen).filter(([, n]) => n > 1).map(([id]) => id);
-}"""
 
 
 @pytest.fixture
@@ -50,21 +42,6 @@ def vteam(transactional_db):
 
 def stage_url(live_server, team) -> str:
     return f"{live_server.url}/projects/{team.project.pk}/stages/retrospective_validation/"
-
-
-def serious_axe_violations(page: Page) -> list[str]:
-    page.locator("details").evaluate_all("all => all.forEach(d => { d.open = true; })")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag',
-               values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    problems = [f"duplicate id {id_}" for id_ in page.evaluate(DUPLICATE_IDS)]
-    for violation in result["violations"]:
-        if violation["impact"] in ("serious", "critical"):
-            targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-            problems.append(f"{violation['id']} ({violation['impact']}): {targets}")
-    return problems
 
 
 def test_clinician_uploads_results_and_sees_the_verdict(login, vteam, live_server, tmp_path):
@@ -116,4 +93,4 @@ def test_results_page_passes_axe(login, vteam, live_server):
         page = login(who)
         page.goto(stage_url(live_server, vteam))
         expect(page.locator("#figure-retrospective-roc svg")).to_be_visible()
-        assert serious_axe_violations(page) == []
+        assert axe_problems(page, "validation") == []
