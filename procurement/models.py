@@ -33,6 +33,8 @@ class Action(models.TextChoices):
     UPGRADED = "upgraded", _("upgraded to a newer pathway version")
     CONTINUED = "continue_into", _("continued into another pathway")
     DOSSIER_GENERATED = "dossier_generated", _("dossier generated")
+    VALIDATION_OVERRIDE = "validation_override", _("validation criteria overridden")
+    VALIDATION_OVERRIDE_SIGNED = "validation_override_signed", _("validation override signed off")
 
 
 # The transitions of the state machine; the rest of Action are events without a state change.

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 from checklists.models import Stage
 from checklists.roles import Role
 from procurement import evidence_files
-from procurement.models import Membership, Project
+from procurement.models import Action, HistoryEntry, Membership, Project
 
 from .criteria import METRICS
 from .kinds import Direction, JudgedOn, UploadKind, phase_for_stage_key
@@ -472,6 +472,15 @@ def record_override(*, project: Project, stage: Stage, by, justification: str) -
         justification=justification,
         verdict=verdict_snapshot(state),
     )
+    # The project's own history says it too: a gate passed on a decision, not on the numbers.
+    HistoryEntry.objects.create(
+        project=project,
+        action=Action.VALIDATION_OVERRIDE,
+        from_state=project.state,
+        to_state=project.state,
+        by=by,
+        comment=justification,
+    )
     return override
 
 
@@ -492,4 +501,12 @@ def sign_off_override(*, project: Project, stage: Stage, override: Override, by)
     override.signed_off_at = timezone.now()
     override.save(update_fields=["signed_off_by", "signed_off_at"])
     _event(project, phase, AuditAction.OVERRIDE_SIGNED_OFF, by, override_id=override.pk)
+    HistoryEntry.objects.create(
+        project=project,
+        action=Action.VALIDATION_OVERRIDE_SIGNED,
+        from_state=project.state,
+        to_state=project.state,
+        by=by,
+        comment=override.justification,
+    )
     return override

@@ -148,3 +148,14 @@ def test_an_override_counts_once_signed_off(vteam):
     )
     assert AuditAction.VERDICT in recorded
     assert recorded[-2:] == [AuditAction.OVERRIDE_RECORDED, AuditAction.OVERRIDE_SIGNED_OFF]
+    # ... and in the project's own history, who and why.
+    from procurement.models import HistoryEntry
+
+    entries = HistoryEntry.objects.filter(
+        project=project, action__in=[Action.VALIDATION_OVERRIDE, Action.VALIDATION_OVERRIDE_SIGNED]
+    ).order_by("pk")
+    assert [(e.action, e.by) for e in entries] == [
+        (Action.VALIDATION_OVERRIDE, vteam.consultant),
+        (Action.VALIDATION_OVERRIDE_SIGNED, vteam.ai_competence),
+    ]
+    assert entries[0].comment.startswith("Used as a second reader")
