@@ -13,22 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from checklists.models import ChecklistItem, Stage
-from procurement.models import Project
-
-
-class AppendOnly(models.Model):
-    """Rows that are written once and never changed or deleted (an archive, an audit log)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError(f"{type(self).__name__} rows are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError(f"{type(self).__name__} rows are never deleted.")
+from procurement.models import AppendOnly, Project
 
 
 class DossierRequest(models.Model):

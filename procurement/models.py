@@ -89,6 +89,22 @@ def _continuation_stage(project: "Project", *, plan, **kwargs) -> str:
     return plan.target_state
 
 
+class AppendOnly(models.Model):
+    """Rows written once and never changed or deleted: audit trails and archives. Other apps'
+    audit models (the dossier's versions, the validation log) use it too."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(f"{type(self).__name__} rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{type(self).__name__} rows are never deleted.")
+
+
 class Project(ConcurrentTransitionMixin, models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT
@@ -392,7 +408,7 @@ class SignOff(models.Model):
         return f"{self.item.key} – {self.user} ({self.get_role_display()})"
 
 
-class HistoryEntry(models.Model):
+class HistoryEntry(AppendOnly):
     """One line of the audit trail. Written once, in the same transaction as the change; never
     edited or deleted."""
 
@@ -419,11 +435,3 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.action} {self.from_state} → {self.to_state}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("History entries are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("History entries are never deleted.")

@@ -138,3 +138,13 @@ def test_create_project_without_organisation_writes_nothing(pathway, django_user
             by=user, pathway=pathway, title="X", clinical_need="Y", department="Z"
         )
     assert Project.objects.count() == 0
+
+
+def test_history_cannot_be_edited_or_deleted(team):
+    entry = HistoryEntry.objects.filter(project=team.project).first()
+    entry.comment = "rewritten"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    assert HistoryEntry.objects.get(pk=entry.pk).comment == ""

@@ -12,25 +12,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from procurement.models import Project
+from procurement.models import AppendOnly, Project
 
 from .criteria import METRIC_CHOICES
 from .kinds import Direction, JudgedOn, Phase, SiteKind, UploadKind
-
-
-class AppendOnly(models.Model):
-    """Rows written once and never changed or deleted (the audit's guarantee)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError(f"{type(self).__name__} rows are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError(f"{type(self).__name__} rows are never deleted.")
 
 
 class EvaluationSite(models.Model):
