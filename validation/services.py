@@ -253,12 +253,40 @@ def change_criterion(
     reason: str = "",
 ) -> Criterion:
     """A new version of a criterion; the old one stays in the history, unchanged."""
+    spec = (metric, direction, threshold, judged_on, every_group)
+    return _replace_criterion(
+        project=project, stage=stage, criterion=criterion, by=by, reason=reason, spec=spec
+    )
+
+
+@transaction.atomic
+def withdraw_criterion(
+    *, project: Project, stage: Stage, criterion: Criterion, by, reason: str = ""
+) -> Criterion:
+    """A withdrawal is a new row too (a tombstone with the old values), never a deletion."""
+    return _replace_criterion(
+        project=project, stage=stage, criterion=criterion, by=by, reason=reason, spec=None
+    )
+
+
+def _replace_criterion(
+    *, project: Project, stage: Stage, criterion: Criterion, by, reason: str, spec: tuple | None
+) -> Criterion:
+    """Write the row that replaces `criterion`: new values from `spec`, or a withdrawal when
+    `spec` is None. After the lock a reason is required and the verdict is re-recorded."""
     project = _locked(project)
     if not may_contribute(project, by):
         raise PermissionDenied
     phase = _phase(project, stage)
     old = _current(project, phase, criterion)
-    values = _criterion_values(metric, direction, threshold, judged_on, every_group)
+    withdrawn = spec is None
+    if withdrawn:
+        values = {
+            field: getattr(old, field)
+            for field in ("metric", "direction", "threshold", "judged_on", "every_group")
+        }
+    else:
+        values = _criterion_values(*spec)
     locked = _is_locked(project, phase)
     if locked and not reason.strip():
         raise ValidationError(_(REASON_REQUIRED))
@@ -266,68 +294,29 @@ def change_criterion(
         project=project,
         phase=phase,
         replaces=old,
+        withdrawn=withdrawn,
         after_lock=locked,
         reason=reason.strip(),
         created_by=by,
         **values,
     )
+    changes = {"before": _spec_data(old)}
+    if not withdrawn:
+        changes["after"] = _spec_data(new)
     _event(
         project,
         phase,
-        AuditAction.CRITERION_CHANGED,
+        AuditAction.CRITERION_WITHDRAWN if withdrawn else AuditAction.CRITERION_CHANGED,
         by,
         criterion_id=new.pk,
         replaces_id=old.pk,
-        before=_spec_data(old),
-        after=_spec_data(new),
         reason=new.reason,
         after_lock=locked,
+        **changes,
     )
     if locked:
         _record_verdict_if_changed(project, phase, by)
     return new
-
-
-@transaction.atomic
-def withdraw_criterion(
-    *, project: Project, stage: Stage, criterion: Criterion, by, reason: str = ""
-) -> Criterion:
-    project = _locked(project)
-    if not may_contribute(project, by):
-        raise PermissionDenied
-    phase = _phase(project, stage)
-    old = _current(project, phase, criterion)
-    locked = _is_locked(project, phase)
-    if locked and not reason.strip():
-        raise ValidationError(_(REASON_REQUIRED))
-    tombstone = Criterion.objects.create(
-        project=project,
-        phase=phase,
-        metric=old.metric,
-        direction=old.direction,
-        threshold=old.threshold,
-        judged_on=old.judged_on,
-        every_group=old.every_group,
-        replaces=old,
-        withdrawn=True,
-        after_lock=locked,
-        reason=reason.strip(),
-        created_by=by,
-    )
-    _event(
-        project,
-        phase,
-        AuditAction.CRITERION_WITHDRAWN,
-        by,
-        criterion_id=tombstone.pk,
-        replaces_id=old.pk,
-        before=_spec_data(old),
-        reason=tombstone.reason,
-        after_lock=locked,
-    )
-    if locked:
-        _record_verdict_if_changed(project, phase, by)
-    return tombstone
 
 
 # --- results -----------------------------------------------------------------------------------
