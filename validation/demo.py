@@ -204,12 +204,8 @@ def _ambient_sites(project, stage) -> tuple[list, list]:
     return practices, hospitals
 
 
-def ambient_retrospective(project: Project, rng) -> None:
-    """320 simulated consultations (40 per hospital site, as the case describes), rated by two
-    raters, with errors and documentation time; criteria from the case's acceptance criteria."""
-    stage = project.current_stage
-    unit = _member(project, Role.AI_COMPETENCE)
-    _practices, hospitals = _ambient_sites(project, stage)
+def _note_quality_criteria(project: Project, stage, unit) -> None:
+    """The note-quality criteria both scribe phases share."""
     _criterion(project, stage, unit, "pdqi9_item_mean", Direction.AT_LEAST, "3.5", every_group=True)
     _criterion(
         project,
@@ -221,38 +217,36 @@ def ambient_retrospective(project: Project, rng) -> None:
         judged_on=JudgedOn.POINT,
         every_group=True,
     )
+
+
+def _scribe_uploads(project: Project, stage, site, unit, rng, prefix: str, counts, profile) -> None:
+    """One site's PDQI-9 ratings, errors and documentation times (in that order: the seeded
+    random numbers are drawn the same way every run)."""
+    ratings, notes, encounters = counts
+    quality, minutes, saved, omissions, uptake = profile
+    rows = _pdqi9_rows(rng, prefix, ratings, quality)
+    _upload(project, stage, site, UploadKind.PDQI9, PDQI9_HEADER, rows, unit)
+    rows = _error_rows(rng, prefix, notes, omissions)
+    _upload(project, stage, site, UploadKind.ERRORS, ERRORS_HEADER, rows, unit)
+    rows = _time_rows(rng, prefix, encounters, minutes, saved, uptake)
+    _upload(project, stage, site, UploadKind.TIME, TIME_HEADER, rows, unit)
+
+
+def ambient_retrospective(project: Project, rng) -> None:
+    """320 simulated consultations (40 per hospital site, as the case describes), rated by two
+    raters, with errors and documentation time; criteria from the case's acceptance criteria."""
+    stage = project.current_stage
+    unit = _member(project, Role.AI_COMPETENCE)
+    _practices, hospitals = _ambient_sites(project, stage)
+    _note_quality_criteria(project, stage, unit)
     _criterion(project, stage, unit, "major_omissions_per_note", Direction.AT_MOST, "0.1")
     for site, (_name, _dept, quality, minutes, saved, omissions) in zip(
         hospitals, SEED_SITES, strict=True
     ):
-        prefix = f"R{site.pk}"
-        _upload(
-            project,
-            stage,
-            site,
-            UploadKind.PDQI9,
-            PDQI9_HEADER,
-            _pdqi9_rows(rng, prefix, 40, quality),
-            unit,
-        )
-        _upload(
-            project,
-            stage,
-            site,
-            UploadKind.ERRORS,
-            ERRORS_HEADER,
-            _error_rows(rng, prefix, 40, omissions),
-            unit,
-        )
-        _upload(
-            project,
-            stage,
-            site,
-            UploadKind.TIME,
-            TIME_HEADER,
-            _time_rows(rng, prefix, 40, minutes, saved, 1.0),
-            unit,
-        )
+        _scribe_uploads(
+            project, stage, site, unit, rng, f"R{site.pk}", (40, 40, 40),
+            (quality, minutes, saved, omissions, 1.0),
+        )  # fmt: skip
 
 
 def ambient_prospective(project: Project, rng) -> None:
@@ -261,51 +255,17 @@ def ambient_prospective(project: Project, rng) -> None:
     stage = project.current_stage
     unit = _member(project, Role.AI_COMPETENCE)
     practices, hospitals = _ambient_sites(project, stage)
-    _criterion(project, stage, unit, "pdqi9_item_mean", Direction.AT_LEAST, "3.5", every_group=True)
-    _criterion(
-        project,
-        stage,
-        unit,
-        "major_hallucinations_per_note",
-        Direction.AT_MOST,
-        "0",
-        judged_on=JudgedOn.POINT,
-        every_group=True,
-    )
+    _note_quality_criteria(project, stage, unit)
     _criterion(project, stage, unit, "time_saved_percent", Direction.AT_LEAST, "10")
     _criterion(project, stage, unit, "uptake", Direction.AT_LEAST, "0.5", judged_on=JudgedOn.POINT)
     started = [
         (site, profile, 0.7) for site, profile in zip(practices, PRACTICE_PROFILES, strict=True)
     ] + [(site, SEED_SITES[i][2:], 0.6) for i, site in enumerate(hospitals[:2])]
     for site, (quality, minutes, saved, omissions), uptake in started:
-        prefix = f"P{site.pk}"
-        _upload(
-            project,
-            stage,
-            site,
-            UploadKind.PDQI9,
-            PDQI9_HEADER,
-            _pdqi9_rows(rng, prefix, 30, quality),
-            unit,
-        )
-        _upload(
-            project,
-            stage,
-            site,
-            UploadKind.ERRORS,
-            ERRORS_HEADER,
-            _error_rows(rng, prefix, 30, omissions),
-            unit,
-        )
-        _upload(
-            project,
-            stage,
-            site,
-            UploadKind.TIME,
-            TIME_HEADER,
-            _time_rows(rng, prefix, 60, minutes, saved, uptake),
-            unit,
-        )
+        _scribe_uploads(
+            project, stage, site, unit, rng, f"P{site.pk}", (30, 30, 60),
+            (quality, minutes, saved, omissions, uptake),
+        )  # fmt: skip
 
 
 # --- TeleKOL -----------------------------------------------------------------------------------
