@@ -11,6 +11,7 @@ fixed number of queries) and returns reasons; it writes nothing and queries noth
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -18,7 +19,7 @@ from checklists.extensions import TOOLS, evaluate_rules
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import AnswerType, Role
 
-from .models import STOPPED, Action, Answer, Project, SignOff
+from .models import STOPPED, Action, Answer, HistoryEntry, Project, SignOff
 
 # Reason codes, kept as constants so tests and templates can rely on them.
 REQUIRED_UNANSWERED = "required_unanswered"
@@ -90,6 +91,9 @@ class StageStatus:
     # reasons given by the stage's tools (e.g. an incomplete business case); only loaded for a
     # single project (load_stage_status), not for the dashboard's overview
     tool_reasons: list["Reason"] = field(default_factory=list)
+    # The latest return or stop of the project (who, when, why), until a later approval or
+    # continuation: what the team must hear first. None when there is nothing to say.
+    latest_return: HistoryEntry | None = None
 
     @property
     def applicable_items(self) -> list[ItemStatus]:
@@ -202,6 +206,8 @@ def load_stage_statuses(
     ).select_related("user", "item"):
         signoffs_by_project[signoff.project_id].append(signoff)
 
+    notices = load_return_notices(project_ids)
+
     result = {}
     for project in projects:
         stage_id = stage_ids.get(project.pk)
@@ -217,8 +223,34 @@ def load_stage_statuses(
             else [],
             roles_by_user={k: set(v) for k, v in roles_by_user[project.pk].items()},
             people_by_role={k: list(v) for k, v in people_by_role[project.pk].items()},
+            latest_return=notices.get(project.pk),
         )
     return result
+
+
+# A return or stop stays the team's news until one of these moves the project on again.
+NOTICE_ACTIONS = (Action.RETURNED, Action.STOPPED)
+NOTICE_CLEARED_BY = (Action.APPROVED, Action.CONTINUED, Action.RETIRED)
+
+
+def load_return_notices(project_ids: list[int]) -> dict[int, HistoryEntry]:
+    """For each project, its latest return or stop when no approval came after it; two
+    queries however many projects there are."""
+    latest = (
+        HistoryEntry.objects.filter(
+            project_id__in=project_ids, action__in=NOTICE_ACTIONS + NOTICE_CLEARED_BY
+        )
+        .values("project_id")
+        .annotate(last=Max("pk"))
+    )
+    ids = [row["last"] for row in latest]
+    if not ids:
+        return {}
+    return {
+        entry.project_id: entry
+        for entry in HistoryEntry.objects.filter(pk__in=ids, action__in=NOTICE_ACTIONS)
+        .select_related("by")
+    }
 
 
 def load_stage_status(project: Project, stage: Stage | None = None) -> StageStatus:
