@@ -1,10 +1,14 @@
 """Writes: the business case. Views and the demo data go through here."""
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 
-from procurement.models import Project
+from procurement import journal
+from procurement.guards import lock_project, require_tool_open
+from procurement.models import Action, Project
 
 from .business_case import BusinessCaseInput
 from .models import BusinessCase
@@ -12,31 +16,68 @@ from .permissions import can_edit_business_case
 from .selectors import roles_of
 
 
-def save_business_case(*, project: Project, by, case: BusinessCaseInput) -> BusinessCase:
-    """Store a validated business case for the project (create it or replace its content).
+def save_business_case(
+    *, project: Project, by, case: BusinessCaseInput, seen_state: str | None = None
+) -> BusinessCase:
+    """Store a validated business case for the project (create it or replace its content), and
+    journal the old and new content.
 
-    The project row is locked first, and permission is checked after the lock, so a case cannot
-    be written into a project that was stopped or retired a moment earlier. Amounts are stored as
-    text so no kroner are lost to floating point."""
+    The project row is locked first; permission and the stage are checked after the lock, so a
+    case cannot be written into a project that was stopped a moment earlier, nor once the
+    business case's stage is approved (ValidationError; nothing is written). Saving the same
+    content again writes nothing. Amounts are stored as text so no kroner are lost to floating
+    point."""
     with transaction.atomic():
-        locked = Project.objects.select_for_update().select_related("pathway").get(pk=project.pk)
+        locked = lock_project(project)
         if not can_edit_business_case(locked, by, roles_of(locked, by)):
             raise PermissionDenied
+        require_tool_open(locked, TOOL_NAME, seen_state=seen_state)
         fields = {
             "horizon_years": case.horizon_years,
             "discount_rate": case.discount_rate,
             "lines": stored_lines(case),
-            "updated_by": by,
         }
         existing = BusinessCase.objects.filter(project=locked).first()
+        before = case_data(existing) if existing is not None else None
         if existing is None:
-            return BusinessCase.objects.create(project=locked, **fields)
-        for name, value in fields.items():
-            setattr(existing, name, value)
-        existing.revision = F("revision") + 1
-        existing.save()
-        existing.refresh_from_db()
-        return existing
+            result = BusinessCase.objects.create(project=locked, updated_by=by, **fields)
+        else:
+            if before == case_data(BusinessCase(**fields)):
+                return existing
+            for name, value in fields.items():
+                setattr(existing, name, value)
+            existing.updated_by = by
+            existing.revision = F("revision") + 1
+            existing.save()
+            existing.refresh_from_db()
+            result = existing
+        journal.record(
+            project=locked,
+            action=Action.BUSINESS_CASE_SAVED,
+            by=by,
+            subject=TOOL_NAME,
+            stage_key=_tool_stage_key(locked),
+            before=before,
+            after=case_data(result),
+        )
+        return result
+
+
+TOOL_NAME = "business_case"
+
+
+def _tool_stage_key(project: Project) -> str:
+    stage = next((s for s in project.stages if TOOL_NAME in (s.tools or [])), None)
+    return stage.key if stage is not None else ""
+
+
+def case_data(case: BusinessCase) -> dict:
+    """What the journal keeps of a business case."""
+    return {
+        "horizon_years": case.horizon_years,
+        "discount_rate": f"{Decimal(case.discount_rate):.6f}",
+        "lines": case.lines,
+    }
 
 
 def stored_lines(case: BusinessCaseInput) -> list[dict]:

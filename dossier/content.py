@@ -28,6 +28,8 @@ from checklists.extensions import TOOLS
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import AnswerType
 from procurement.gates import ItemStatus, StageStatus, evaluate_items
+from procurement.history import labelled_entries
+from procurement.journal import chain_head
 from procurement.models import STOPPED, TRANSITIONS, Action, Answer, Evidence, Project, SignOff
 from procurement.project_page import display_value, project_context
 
@@ -80,7 +82,8 @@ def build_dossier(
     current_evidence = {
         s.answer.evidence_id for st in statuses for s in st.items if s.answer and s.answer.evidence
     }
-    history = page["history"]
+    history = labelled_entries(project)
+    head = chain_head(project)
     approvals = _approvals_by_stage(history)
     stages = [
         _stage_data(stage, statuses[stage.order], timeline_state[stage.pk], approvals)
@@ -96,6 +99,8 @@ def build_dossier(
             "generated_at": generated_at,
             "generated_by": person(generated_by),
             "language": get_language(),
+            # The journal as it stood: a later dossier's journal must begin with these entries.
+            "journal": {"entries": head.count, "head": head.hash},
         },
         "project": _project_data(project),
         "pathway": {
@@ -113,7 +118,7 @@ def build_dossier(
             }
             for membership in page["memberships"]
         ],
-        "summary": _summary(project, page, stages, items_by_key, tool_blocks),
+        "summary": _summary(project, page, stages, items_by_key, tool_blocks, history),
         "stages": stages,
         "transitions": _transitions(project, history),
         "evidence": [_evidence_data(e, e.pk in current_evidence) for e in evidence],
@@ -339,6 +344,12 @@ def _history_data(entry) -> dict[str, Any]:
         "by": person(entry.by),
         "at": entry.at,
         "comment": entry.comment,
+        "seq": entry.seq,
+        "stage": entry.stage_key or None,
+        "subject": entry.subject,
+        "before": entry.before,
+        "after": entry.after,
+        "hash": entry.hash,
     }
 
 
@@ -438,7 +449,7 @@ def _flat(value: Any, path: str = "", limit: int = 200) -> list[tuple[str, str]]
     return rows[:limit]
 
 
-def _summary(project, page, stages, items_by_key, tool_blocks) -> dict[str, Any]:
+def _summary(project, page, stages, items_by_key, tool_blocks, history) -> dict[str, Any]:
     fields = summary_fields(project.pathway.slug)
 
     def quoted(group: str) -> list[dict[str, Any]]:
@@ -454,7 +465,7 @@ def _summary(project, page, stages, items_by_key, tool_blocks) -> dict[str, Any]
         for reason in page["gate"]["reasons"]
     ]
     if project.state == STOPPED:
-        stop = next((e for e in reversed(page["history"]) if e.action == Action.STOPPED), None)
+        stop = next((e for e in reversed(history) if e.action == Action.STOPPED), None)
         open_issues.insert(
             0,
             {

@@ -15,8 +15,10 @@ from django.utils.translation import gettext_noop
 
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import Role
+from procurement import journal
 from procurement.gates import Reason
-from procurement.models import Membership, Project
+from procurement.guards import lock_project, require_tool_open
+from procurement.models import Action, Membership, Project
 
 from .models import Requirement
 
@@ -88,13 +90,44 @@ def can_edit_requirements(project: Project, user, roles: set[str] | None = None)
     return bool((roles_on(project, user) if roles is None else roles) & EDITOR_ROLES)
 
 
-def _lock(project: Project, by) -> Project:
-    locked = Project.objects.select_for_update().select_related("pathway").get(pk=project.pk)
+TOOL_NAME = "requirements_list"
+
+
+def _lock(project: Project, by, seen_state: str | None = None) -> Project:
+    """The locked project, once the person may edit the list and its stage is not approved."""
+    locked = lock_project(project)
     if not locked.is_active:
         raise PermissionDenied(_(NOT_ACTIVE_MESSAGE))
     if not can_edit_requirements(locked, by):
         raise PermissionDenied
+    require_tool_open(locked, TOOL_NAME, seen_state=seen_state)
     return locked
+
+
+def requirement_data(requirement: Requirement) -> dict:
+    """What the journal keeps of a requirement."""
+    return {
+        "position": requirement.position,
+        "text": requirement.text,
+        "kind": requirement.kind,
+        "weight": None if requirement.weight is None else str(requirement.weight),
+        "verification": requirement.verification,
+        "source_stage": requirement.source_stage.key if requirement.source_stage_id else "",
+        "source_item": requirement.source_item.key if requirement.source_item_id else "",
+    }
+
+
+def _journal(project: Project, action: str, by, *, before=None, after=None, subject="") -> None:
+    stage = next((s for s in project.stages if TOOL_NAME in (s.tools or [])), None)
+    journal.record(
+        project=project,
+        action=action,
+        by=by,
+        subject=subject,
+        stage_key=stage.key if stage is not None else "",
+        before=before,
+        after=after,
+    )
 
 
 def _check_source(project: Project, stage: Stage | None, item: ChecklistItem | None) -> None:
@@ -135,7 +168,7 @@ def add_requirement(
         locked = _lock(project, by)
         _check_source(locked, fields["source_stage"], source_item)
         last = Requirement.objects.filter(project=locked).order_by("-position").first()
-        return Requirement.objects.create(
+        requirement = Requirement.objects.create(
             project=locked,
             position=(last.position + 1) if last else 1,
             text=text.strip(),
@@ -144,6 +177,14 @@ def add_requirement(
             updated_by=by,
             **fields,
         )
+        _journal(
+            locked,
+            Action.REQUIREMENT_ADDED,
+            by,
+            after=requirement_data(requirement),
+            subject=f"#{requirement.position}",
+        )
+        return requirement
 
 
 def update_requirement(
@@ -162,12 +203,24 @@ def update_requirement(
         locked = _lock(requirement.project, by)
         _check_source(locked, fields["source_stage"], source_item)
         current = Requirement.objects.select_for_update().get(pk=requirement.pk, project=locked)
+        before = requirement_data(current)
         current.text = text.strip()
         current.verification = verification.strip()
-        current.updated_by = by
         for name, value in fields.items():
             setattr(current, name, value)
+        after = requirement_data(current)
+        if after == before:
+            return current  # nothing changed: nothing to save or record
+        current.updated_by = by
         current.save()
+        _journal(
+            locked,
+            Action.REQUIREMENT_CHANGED,
+            by,
+            before=before,
+            after=after,
+            subject=f"#{current.position}",
+        )
         return current
 
 
@@ -181,14 +234,34 @@ def move_requirement(*, requirement: Requirement, by, offset: int) -> None:
         if not 0 <= other < len(rows):
             return
         rows[index], rows[other] = rows[other], rows[index]
+        before = rows[other].position
         _renumber(rows)
+        _journal(
+            locked,
+            Action.REQUIREMENT_MOVED,
+            by,
+            before={"position": before},
+            after={"position": other + 1, "text": rows[other].text},
+            subject=f"#{before} → #{other + 1}",
+        )
 
 
 def delete_requirement(*, requirement: Requirement, by) -> None:
     with transaction.atomic():
         locked = _lock(requirement.project, by)
-        Requirement.objects.filter(pk=requirement.pk, project=locked).delete()
+        current = Requirement.objects.filter(pk=requirement.pk, project=locked).first()
+        if current is None:
+            return  # deleted a moment ago by someone else: nothing left to do or record
+        before = requirement_data(current)
+        current.delete()
         _renumber(list(Requirement.objects.select_for_update().filter(project=locked)))
+        _journal(
+            locked,
+            Action.REQUIREMENT_REMOVED,
+            by,
+            before=before,
+            subject=f"#{before['position']}",
+        )
 
 
 def _renumber(rows: list[Requirement]) -> None:

@@ -26,7 +26,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
-from procurement.models import Action, HistoryEntry, Membership, Project
+from procurement import journal
+from procurement.guards import lock_project
+from procurement.models import Action, Membership, Project
 
 from . import rendering
 from .content import build_dossier
@@ -280,12 +282,17 @@ def _store(
                 DossierRequest.objects.filter(pk=request.pk).update(
                     status=DossierRequest.Status.DONE, step="", finished_at=timezone.now()
                 )
-                HistoryEntry.objects.create(
-                    project_id=request.project_id,
+                journal.record(
+                    project=lock_project(request.project_id),
                     action=Action.DOSSIER_GENERATED,
-                    from_state=state,
-                    to_state=state,
                     by=request.requested_by,
+                    subject=f"v{version.number}",
+                    after={
+                        "number": version.number,
+                        "sha256": version.sha256,
+                        "pages": version.page_count,
+                        "language": version.language,
+                    },
                     comment=f"v{version.number} · SHA-256 {version.sha256}",
                 )
         except IntegrityError:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from checklists.roles import Role
 
 from .gates import StageStatus, load_stage_statuses
-from .models import Project
+from .models import RETIRED, Project
 from .permissions import visible_projects
 
 
@@ -17,6 +17,8 @@ class ProjectRow:
     my_items: int = 0
     my_signoffs: int = 0
     awaits_my_approval: bool = False
+    # The latest return or stop, shown to the owner until the stage is approved again.
+    return_notice: object = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -28,6 +30,8 @@ def dashboard_context(user) -> dict:
         status = statuses[project.pk]
         roles = status.roles_of(user)
         row = ProjectRow(project, status, [Role(r).label for r in sorted(roles)])
+        if project.owner_id == user.pk and project.state != RETIRED:
+            row.return_notice = status.latest_return
         if project.is_active:
             is_owner = project.owner_id == user.pk
             row.my_items = sum(
@@ -47,5 +51,5 @@ def dashboard_context(user) -> dict:
     return {
         "rows": rows,
         "approvals": [row for row in rows if row.awaits_my_approval],
-        "todo": [row for row in rows if row.my_items or row.my_signoffs],
+        "todo": [row for row in rows if row.my_items or row.my_signoffs or row.return_notice],
     }

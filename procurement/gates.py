@@ -234,22 +234,20 @@ NOTICE_CLEARED_BY = (Action.APPROVED, Action.CONTINUED, Action.RETIRED)
 
 
 def load_return_notices(project_ids: list[int]) -> dict[int, HistoryEntry]:
-    """For each project, its latest return or stop when no approval came after it; two
-    queries however many projects there are."""
+    """For each project, its latest return or stop when no approval came after it; one query
+    however many projects there are."""
     latest = (
         HistoryEntry.objects.filter(
             project_id__in=project_ids, action__in=NOTICE_ACTIONS + NOTICE_CLEARED_BY
         )
         .values("project_id")
         .annotate(last=Max("pk"))
+        .values("last")
     )
-    ids = [row["last"] for row in latest]
-    if not ids:
-        return {}
     return {
         entry.project_id: entry
-        for entry in HistoryEntry.objects.filter(pk__in=ids, action__in=NOTICE_ACTIONS)
-        .select_related("by")
+        for entry in HistoryEntry.objects.filter(pk__in=latest).select_related("by")
+        if entry.action in NOTICE_ACTIONS
     }
 
 

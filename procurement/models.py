@@ -35,6 +35,57 @@ class Action(models.TextChoices):
     DOSSIER_GENERATED = "dossier_generated", _("dossier generated")
     VALIDATION_OVERRIDE = "validation_override", _("validation criteria overridden")
     VALIDATION_OVERRIDE_SIGNED = "validation_override_signed", _("validation override signed off")
+    ANSWERED = "answered", _("answer saved")
+    EVIDENCE_UPLOADED = "evidence_uploaded", _("evidence uploaded")
+    SIGNED_OFF = "signed_off", _("signed off")
+    MEMBER_ADDED = "member_added", _("team member added")
+    MEMBER_REMOVED = "member_removed", _("team member removed")
+    BUSINESS_CASE_SAVED = "business_case_saved", _("business case saved")
+    REQUIREMENT_ADDED = "requirement_added", _("requirement added")
+    REQUIREMENT_CHANGED = "requirement_changed", _("requirement changed")
+    REQUIREMENT_MOVED = "requirement_moved", _("requirement moved")
+    REQUIREMENT_REMOVED = "requirement_removed", _("requirement removed")
+    VALIDATION_CHANGED = "validation_changed", _("validation data changed")
+
+
+class Kind(models.TextChoices):
+    """What a journal entry is about, for filtering the history."""
+
+    TRANSITION = "transition", _("Stage changes")
+    ANSWER = "answer", _("Answers")
+    EVIDENCE = "evidence", _("Evidence")
+    SIGNOFF = "signoff", _("Sign-offs")
+    TEAM = "team", _("Team")
+    TOOL = "tool", _("Stage tools")
+    DOSSIER = "dossier", _("Dossiers")
+    PATHWAY = "pathway", _("Guideline versions")
+
+
+KIND_OF_ACTION = {
+    Action.CREATED: Kind.TRANSITION,
+    Action.APPROVAL_REQUESTED: Kind.TRANSITION,
+    Action.APPROVED: Kind.TRANSITION,
+    Action.RETURNED: Kind.TRANSITION,
+    Action.STOPPED: Kind.TRANSITION,
+    Action.REOPENED: Kind.TRANSITION,
+    Action.RETIRED: Kind.TRANSITION,
+    Action.CONTINUED: Kind.PATHWAY,
+    Action.UPGRADED: Kind.PATHWAY,
+    Action.DOSSIER_GENERATED: Kind.DOSSIER,
+    Action.VALIDATION_OVERRIDE: Kind.TOOL,
+    Action.VALIDATION_OVERRIDE_SIGNED: Kind.TOOL,
+    Action.ANSWERED: Kind.ANSWER,
+    Action.EVIDENCE_UPLOADED: Kind.EVIDENCE,
+    Action.SIGNED_OFF: Kind.SIGNOFF,
+    Action.MEMBER_ADDED: Kind.TEAM,
+    Action.MEMBER_REMOVED: Kind.TEAM,
+    Action.BUSINESS_CASE_SAVED: Kind.TOOL,
+    Action.REQUIREMENT_ADDED: Kind.TOOL,
+    Action.REQUIREMENT_CHANGED: Kind.TOOL,
+    Action.REQUIREMENT_MOVED: Kind.TOOL,
+    Action.REQUIREMENT_REMOVED: Kind.TOOL,
+    Action.VALIDATION_CHANGED: Kind.TOOL,
+}
 
 
 # The transitions of the state machine; the rest of Action are events without a state change.
@@ -409,10 +460,17 @@ class SignOff(models.Model):
 
 
 class HistoryEntry(AppendOnly):
-    """One line of the audit trail. Written once, in the same transaction as the change; never
-    edited or deleted."""
+    """One entry of the project's journal: every recorded change, written once by
+    `procurement.journal.record` in the same transaction as the change, and never edited or
+    deleted (the `AppendOnly` guard here, and a database trigger below it).
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="history")
+    Entries are numbered per project (`seq` 1, 2, ...) and chained: `hash` is SHA-256 over the
+    entry's canonical form including `prev_hash`, the hash of the entry before it, so a changed,
+    removed or inserted entry breaks the chain (`manage.py verify_journal` finds it)."""
+
+    # PROTECT: a project with a journal is never deleted (the database refuses it as well).
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="history")
+    seq = models.PositiveIntegerField(_("number"))
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     from_state = models.CharField(_("from"), max_length=80, blank=True)
     to_state = models.CharField(_("to"), max_length=80, blank=True)
@@ -425,13 +483,29 @@ class HistoryEntry(AppendOnly):
         null=True,
         blank=True,
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # Set by the journal before hashing (not auto_now_add, which would change it after).
+    at = models.DateTimeField(_("at"), db_index=True)
+    # The stage the change belongs to, and what it changed (an item key, a member, a tool).
+    stage_key = models.CharField(_("stage"), max_length=80, blank=True)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
     comment = models.TextField(_("reason or comment"), blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["at", "pk"]
-        verbose_name = _("history entry")
-        verbose_name_plural = _("history")
+        ordering = ["seq"]
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal")
+        constraints = [
+            # Two writers can never fork a project's chain: the second gets an IntegrityError.
+            models.UniqueConstraint(fields=["project", "seq"], name="one_journal_entry_per_seq"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.project_id}: {self.action} {self.from_state} → {self.to_state}"
+        return f"{self.project_id}#{self.seq}: {self.action}"
+
+    @property
+    def kind(self) -> str:
+        return KIND_OF_ACTION.get(self.action, Kind.TRANSITION)

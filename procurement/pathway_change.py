@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from checklists.models import ChecklistItem, Pathway
 from checklists.roles import Role
 
-from .models import Action, Answer, Evidence, HistoryEntry, Project, SignOff
+from . import journal
+from .guards import lock_project
+from .models import Action, Answer, Evidence, Project, SignOff
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 KEPT, ARCHIVED, NO_ANSWER = "kept", "archived", "none"
@@ -168,7 +170,7 @@ def may_change_pathway(project: Project, user) -> bool:
 def upgrade_project(*, project: Project, target: Pathway, by, comment: str = "") -> Project:
     """Move a project to a newer version of its pathway (after the preview was confirmed)."""
     with transaction.atomic():
-        locked = Project.objects.select_for_update().select_related("pathway").get(pk=project.pk)
+        locked = lock_project(project)
         if not may_change_pathway(locked, by):
             raise PermissionDenied
         if target.slug != locked.pathway.slug or target.version <= locked.pathway.version:
@@ -179,12 +181,12 @@ def upgrade_project(*, project: Project, target: Pathway, by, comment: str = "")
         source = locked.pathway
         apply_plan(plan)
         locked.save(update_fields=["pathway", "updated_at"])
-        HistoryEntry.objects.create(
+        journal.record(
             project=locked,
             action=Action.UPGRADED,
-            from_state=locked.state,
-            to_state=locked.state,
             by=by,
+            before={"pathway": source.slug, "version": source.version},
+            after={"pathway": target.slug, "version": target.version},
             comment=_upgrade_comment(source, target, plan, comment),
         )
     return locked

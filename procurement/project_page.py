@@ -166,13 +166,13 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         "hidden_count": sum(1 for row in rows if not row.status.applicable),
         "status": status,
         "gate": gate_panel(project, current_status),
+        "return_notice": current_status.latest_return,
         "actions": _actions(project, current_status, user),
         "my_roles": [Role(role).label for role in sorted(current_status.roles_of(user))],
         "can_manage_team": can_manage_team(project, user),
         "memberships": project.memberships.select_related("user").order_by(
             "role", "user__first_name"
         ),
-        "history": _history(project),
         "archived_answers": archived_answers(project),
         "newer_version": project.pathway.newer_versions().first()
         if may_change_pathway(project, user)
@@ -181,14 +181,6 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         and project.is_in_last_stage
         and Role.INNOVATION_CONSULTANT in current_status.roles_of(user),
     }
-
-
-def _history(project: Project) -> list:
-    entries = list(project.history.select_related("by"))
-    for entry in entries:
-        entry.from_label = project.state_name(entry.from_state) if entry.from_state else ""
-        entry.to_label = project.state_name(entry.to_state) if entry.to_state else ""
-    return entries
 
 
 def tool_panels(project: Project, stage: Stage | None, user, status: StageStatus) -> list[dict]:
@@ -208,12 +200,17 @@ def gate_panel(project: Project, status: StageStatus) -> dict:
     """The "what is missing" panel: the current stage's checklist reasons and what comes next."""
     reasons = checklist_reasons(status) if project.is_active else []
     applicable = status.applicable_items
+    notice = status.latest_return
     if not project.is_active:
         headline = _("The project is %(state)s.") % {"state": project.state_label.lower()}
     elif reasons:
         headline = _("Before this stage can be approved:")
     elif project.approval_requested_by_id:
         headline = _("Everything is in place. Waiting for an innovation consultant to approve.")
+    elif notice is not None and notice.action == Action.RETURNED:
+        headline = _(
+            "The stage was sent back: deal with the reason above, then ask for approval again."
+        )
     elif project.next_stage() is None:
         headline = _("Everything is in place. This is the last stage: the product is in operation.")
     else:
@@ -231,13 +228,25 @@ def gate_panel(project: Project, status: StageStatus) -> dict:
 def item_context(
     project: Project, user, item: ChecklistItem, *, form=None, saved=False, error=""
 ) -> dict:
-    """One item's row and the refreshed gate panel, after an inline save."""
-    status = load_stage_status(project, item.stage)
-    current = status if item.stage_id == getattr(project.current_stage, "pk", None) else None
+    """After an inline save or sign-off: the item's fragments and everything on the page that
+    depends on the gate (the "what is missing" panel, the decisions, the status badges, the
+    journey), from one gate result, so they are swapped together and never disagree."""
+    current_status = load_stage_status(project)
+    project._stage_status = current_status
+    current = project.current_stage
+    if current is not None and item.stage_id == current.pk:
+        status = current_status
+    else:
+        status = load_stage_status(project, item.stage)
     item_status = next(s for s in status.items if s.item.pk == item.pk)
     row = _row(project, status, item_status, user, form=form, saved=saved, error=error)
+    gate = gate_panel(project, current_status)
     return {
         "project": project,
         "row": row,
-        "gate": gate_panel(project, current or load_stage_status(project)),
+        "status": status,
+        "gate": gate,
+        "actions": _actions(project, current_status, user),
+        "timeline": _timeline(project),
+        "viewing_stage": item.stage,
     }

@@ -1,24 +1,32 @@
 """Writes that span models: starting a project, the team, answers, sign-offs and evidence.
 
 State changes of the journey are not here: they go through `transitions.perform_transition`.
-Answer writes lock the project row too, so an answer cannot slip in while the stage moves on.
+Every write here locks the project row, re-checks permission and the stage after the lock
+(`guards`), changes, and records the change in the journal, all in one transaction: a write that
+is refused changes nothing and records nothing.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from checklists.models import ChecklistItem, Pathway
 from checklists.roles import Role
 
-from . import evidence_files
+from . import evidence_files, journal
 from .gates import load_stage_status
-from .models import Action, Answer, Evidence, HistoryEntry, Membership, Project, SignOff
+from .guards import lock_project, require_stage_open
+from .models import Action, Answer, Evidence, Membership, Project, SignOff
 from .permissions import can_edit_answer, can_manage_team, can_sign_off
 
 NO_ORGANISATION = "Your user is not attached to an organisation. Ask an administrator."
-STAGE_MOVED = "The project has moved on to another stage: this item can no longer be changed."
+OWN_ANSWER = gettext_noop(
+    "You wrote this answer yourself, so it already counts as signed by you. A sign-off confirms "
+    "another person's answer."
+)
+ALREADY_SIGNED = gettext_noop("This answer has already been signed off.")
 
 
 def create_project(
@@ -52,10 +60,22 @@ def create_project(
         )
         project.save()
         Membership.objects.create(project=project, user=by, role=Role.CLINICIAN, added_by=by)
-        HistoryEntry.objects.create(
-            project=project, action=Action.CREATED, to_state=first_stage.key, by=by
+        journal.record(
+            project=project,
+            action=Action.CREATED,
+            by=by,
+            from_state="",
+            after={"title": title, "pathway": pathway.slug, "version": pathway.version},
         )
     return project
+
+
+def _member_data(membership: Membership) -> dict:
+    return {
+        "user": membership.user.get_username(),
+        "name": str(membership.user),
+        "role": membership.role,
+    }
 
 
 def add_member(*, project: Project, by, user, role: str) -> Membership:
@@ -68,12 +88,22 @@ def add_member(*, project: Project, by, user, role: str) -> Membership:
     if user.organisation_id != project.organisation_id:
         raise ValidationError(_("Only people from the project's organisation can be added."))
     with transaction.atomic():
-        membership, created = Membership.objects.get_or_create(
-            project=project, user=user, role=role, defaults={"added_by": by}
-        )
-    if not created:
-        raise ValidationError(
-            _("%(user)s already has the role %(role)s.") % {"user": user, "role": Role(role).label}
+        locked = lock_project(project)
+        if not can_manage_team(locked, by):
+            raise PermissionDenied
+        if Membership.objects.filter(project=locked, user=user, role=role).exists():
+            raise ValidationError(
+                _("%(user)s already has the role %(role)s.")
+                % {"user": user, "role": Role(role).label},
+                code="duplicate",
+            )
+        membership = Membership.objects.create(project=locked, user=user, role=role, added_by=by)
+        journal.record(
+            project=locked,
+            action=Action.MEMBER_ADDED,
+            by=by,
+            subject=f"{user.get_username()}/{role}",
+            after=_member_data(membership),
         )
     return membership
 
@@ -83,17 +113,48 @@ def remove_member(*, project: Project, by, membership: Membership) -> None:
         raise PermissionDenied
     if membership.user_id == project.owner_id and membership.role == Role.CLINICIAN:
         raise ValidationError(_("The owner cannot be removed from the project."))
-    membership.delete()
+    with transaction.atomic():
+        locked = lock_project(project)
+        if not can_manage_team(locked, by):
+            raise PermissionDenied
+        current = Membership.objects.filter(pk=membership.pk, project=locked).first()
+        if current is None:
+            return  # removed a moment ago by someone else: nothing left to do or record
+        before = _member_data(current)
+        current.delete()
+        journal.record(
+            project=locked,
+            action=Action.MEMBER_REMOVED,
+            by=by,
+            subject=f"{before['user']}/{before['role']}",
+            before=before,
+        )
 
 
-def _lock_for_item(project: Project, item: ChecklistItem, by, *, check) -> Project:
-    locked = Project.objects.select_for_update().select_related("pathway").get(pk=project.pk)
+def _lock_for_item(project: Project, item: ChecklistItem, by, *, check, seen_state=None):
+    """The locked project and its current stage's status, once the item's stage is open and the
+    person may do this to the item."""
+    locked = lock_project(project)
+    require_stage_open(locked, item.stage, seen_state=seen_state)
     status = load_stage_status(locked)
-    if locked.current_stage is None or item.stage_id != locked.current_stage.pk:
-        raise ValidationError(_(STAGE_MOVED))
     if not check(locked, status, by, item):
         raise PermissionDenied
-    return locked
+    return locked, status
+
+
+def answer_data(answer: Answer | None) -> dict | None:
+    """What the journal keeps of an answer: the value as stored, and the file's identity."""
+    if answer is None:
+        return None
+    data = {"value": answer.value, "justification": answer.justification}
+    if answer.evidence_id:
+        evidence = answer.evidence
+        data["evidence"] = {
+            "name": evidence.original_name,
+            "sha256": evidence.sha256,
+            "size": evidence.size,
+        }
+    return data
 
 
 def save_answer(
@@ -104,10 +165,15 @@ def save_answer(
     value: str,
     justification: str = "",
     upload=None,
+    seen_state: str | None = None,
 ) -> Answer:
-    """Save the answer to one item of the current stage. A changed answer gets a new revision,
-    so an earlier sign-off stops counting. An evidence upload is stored first and removed again
-    if the transaction fails, so no orphaned file stays behind."""
+    """Save the answer to one item of the current stage, and journal the old and new value.
+
+    A changed answer gets a new revision, so an earlier sign-off stops counting; when the person
+    holds the item's sign-off role, the new revision counts as signed by them (their answer is
+    their sign-off). An unchanged answer writes nothing. An evidence upload is stored first and
+    removed again if the transaction fails, so no orphaned file stays behind. Refused (nothing
+    written) when the stage is approved, not yet started, or moved since `seen_state`."""
     stored = None
     if upload is not None:
         content_type = evidence_files.check_upload(upload)
@@ -117,8 +183,16 @@ def save_answer(
         value = stored.original_name
     try:
         with transaction.atomic():
-            locked = _lock_for_item(project, item, by, check=can_edit_answer)
-            evidence = None
+            locked, status = _lock_for_item(
+                project, item, by, check=can_edit_answer, seen_state=seen_state
+            )
+            answer = (
+                Answer.objects.select_for_update()
+                .select_related("evidence")
+                .filter(project=locked, item=item)
+                .first()
+            )
+            evidence = answer.evidence if answer is not None else None
             if stored is not None:
                 evidence = Evidence.objects.create(
                     project=locked,
@@ -130,9 +204,15 @@ def save_answer(
                     sha256=stored.sha256,
                     uploaded_by=by,
                 )
-            answer = Answer.objects.filter(project=locked, item=item).first()
+            if answer is not None and (
+                answer.value,
+                answer.justification,
+                answer.evidence_id,
+            ) == (value, justification, evidence.pk if evidence else None):
+                return answer  # nothing changed: keep the revision and its sign-off
+            before = answer_data(answer)
             if answer is None:
-                return Answer.objects.create(
+                answer = Answer.objects.create(
                     project=locked,
                     item=item,
                     value=value,
@@ -140,21 +220,25 @@ def save_answer(
                     evidence=evidence,
                     answered_by=by,
                 )
-            if evidence is None:
-                evidence = answer.evidence
-            if (answer.value, answer.justification, answer.evidence_id) == (
-                value,
-                justification,
-                evidence.pk if evidence else None,
-            ):
-                return answer  # nothing changed: keep the revision and its sign-off
-            answer.value = value
-            answer.justification = justification
-            answer.evidence = evidence
-            answer.answered_by = by
-            answer.revision = F("revision") + 1
-            answer.save()
-            answer.refresh_from_db()
+            else:
+                answer.value = value
+                answer.justification = justification
+                answer.evidence = evidence
+                answer.answered_by = by
+                answer.revision = F("revision") + 1
+                answer.save()
+                answer.refresh_from_db()
+            journal.record(
+                project=locked,
+                action=Action.EVIDENCE_UPLOADED if stored is not None else Action.ANSWERED,
+                by=by,
+                subject=item.key,
+                stage_key=item.stage.key,
+                before=before,
+                after=answer_data(answer),
+            )
+            if item.signoff_role and item.signoff_role in status.roles_of(by):
+                _record_signoff(locked, item, answer, by, comment=_("signed by answering"))
             return answer
     except Exception:
         if stored is not None:
@@ -162,19 +246,43 @@ def save_answer(
         raise
 
 
-def sign_off(*, project: Project, item: ChecklistItem, by) -> SignOff:
-    """Sign off the current revision of an item's answer on behalf of the item's sign-off role."""
+def _record_signoff(project: Project, item: ChecklistItem, answer: Answer, by, *, comment=""):
+    signoff = SignOff.objects.create(
+        project=project,
+        item=item,
+        answer_revision=answer.revision,
+        role=item.signoff_role,
+        user=by,
+    )
+    journal.record(
+        project=project,
+        action=Action.SIGNED_OFF,
+        by=by,
+        subject=item.key,
+        stage_key=item.stage.key,
+        after={"role": item.signoff_role, "revision": answer.revision},
+        comment=comment,
+    )
+    return signoff
+
+
+def sign_off(*, project: Project, item: ChecklistItem, by, seen_state: str | None = None):
+    """Sign off the current revision of an item's answer on behalf of the item's sign-off role:
+    a second person confirming someone else's answer (an answer written by a holder of the role
+    is signed when it is saved; nobody signs their own answer separately)."""
     with transaction.atomic():
-        locked = _lock_for_item(project, item, by, check=can_sign_off)
+        locked, _status = _lock_for_item(
+            project, item, by, check=can_sign_off, seen_state=seen_state
+        )
         answer = Answer.objects.filter(project=locked, item=item).first()
         if answer is None:
-            raise ValidationError(_("The item must be answered before it can be signed off."))
-        signoff, created = SignOff.objects.get_or_create(
-            project=locked,
-            item=item,
-            answer_revision=answer.revision,
-            defaults={"role": item.signoff_role, "user": by},
-        )
-    if not created:
-        raise ValidationError(_("This answer has already been signed off."))
-    return signoff
+            raise ValidationError(
+                _("The item must be answered before it can be signed off."), code="unanswered"
+            )
+        if SignOff.objects.filter(
+            project=locked, item=item, answer_revision=answer.revision
+        ).exists():
+            raise ValidationError(_(ALREADY_SIGNED), code="already_signed")
+        if answer.answered_by_id == by.pk:
+            raise ValidationError(_(OWN_ANSWER), code="own_answer")
+        return _record_signoff(locked, item, answer, by)

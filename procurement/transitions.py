@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
 
+from . import journal
 from .gates import Reason, blocking_reasons, load_stage_status
-from .models import TRANSITIONS, Action, HistoryEntry, Project
+from .guards import lock_project
+from .models import TRANSITIONS, Action, Project
 
 CONCURRENT = "concurrent"
 REASON_REQUIRED = "reason_required"
@@ -28,10 +30,6 @@ class TransitionBlocked(Exception):
     def __init__(self, reasons: list[Reason]):
         self.reasons = reasons
         super().__init__("; ".join(reason.message for reason in reasons))
-
-
-def _lock(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("pathway").get(pk=project.pk)
 
 
 def perform_transition(
@@ -49,7 +47,7 @@ def perform_transition(
         raise TransitionBlocked([Reason(REASON_REQUIRED, _("Please give a reason."))])
     try:
         with transaction.atomic():
-            locked = _lock(project)
+            locked = lock_project(project)
             status = locked._stage_status = load_stage_status(locked)
             reasons = blocking_reasons(
                 project=locked, action=action, status=status, user=by, target=target
@@ -62,6 +60,7 @@ def perform_transition(
             if not has_transition_perm(method, by):
                 raise TransitionBlocked([_concurrent_reason()])
             from_state = locked.state
+            from_stage = locked.current_stage
             if action == Action.RETURNED:
                 method(target=target)
             elif action == Action.CONTINUED:
@@ -71,12 +70,13 @@ def perform_transition(
             else:
                 method()
             locked.save()
-            HistoryEntry.objects.create(
+            journal.record(
                 project=locked,
                 action=action,
+                by=by,
+                stage_key=from_stage.key if from_stage else "",
                 from_state=from_state,
                 to_state=locked.state,
-                by=by,
                 comment=comment,
             )
     except (ConcurrentTransition, TransitionNotAllowed) as exc:
@@ -98,7 +98,7 @@ def request_approval(*, project: Project, by, comment: str = "") -> Project:
     """Ask an innovation consultant to approve the current stage. Not a state change, but it goes
     through the same lock and gate, and is recorded in the history."""
     with transaction.atomic():
-        locked = _lock(project)
+        locked = lock_project(project)
         status = load_stage_status(locked)
         reasons = blocking_reasons(
             project=locked, action=Action.APPROVAL_REQUESTED, status=status, user=by
@@ -108,13 +108,8 @@ def request_approval(*, project: Project, by, comment: str = "") -> Project:
         locked.approval_requested_by = by
         locked.approval_requested_at = timezone.now()
         locked.save(update_fields=["approval_requested_by", "approval_requested_at", "updated_at"])
-        HistoryEntry.objects.create(
-            project=locked,
-            action=Action.APPROVAL_REQUESTED,
-            from_state=locked.state,
-            to_state=locked.state,
-            by=by,
-            comment=comment.strip(),
+        journal.record(
+            project=locked, action=Action.APPROVAL_REQUESTED, by=by, comment=comment.strip()
         )
     return locked
 

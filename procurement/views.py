@@ -18,6 +18,7 @@ from . import evidence_files, services
 from .dashboard import dashboard_context
 from .forms import AnswerForm, MemberForm, ProjectForm, ReasonForm, ReturnForm, TransitionForm
 from .gates import FOUR_EYES, ROLE_REQUIRED, blocking_reasons, load_stage_status
+from .history import HistoryFilter, chain_status, history_filter_choices, history_rows
 from .models import Action, Evidence, Membership
 from .pathway_change import (
     continuation_plan,
@@ -137,22 +138,33 @@ def member_remove(request: HttpRequest, project_id: int, membership_id: int) -> 
 @require_GET
 def history(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_visible_project(request.user, project_id)
+    filters = HistoryFilter.from_query(request.GET)
     context = project_context(project, request.user)
-    context["tab"] = "history"
+    context.update(
+        tab="history",
+        history=history_rows(project, filters),
+        filters=filters,
+        choices=history_filter_choices(project),
+        chain=chain_status(project),
+    )
     return render(request, "procurement/history.html", context)
 
 
-def _item_response(request, project, item, *, form=None, status=200, saved=False):
-    """The item's partial (and the refreshed gate panel, out of band) for htmx; a redirect
-    back to the item otherwise."""
+def _item_response(request, project, item, *, form=None, status=200, saved=False, error=""):
+    """For htmx, the fragments that depend on the item and on the gate, out of band (the form
+    the person is using is left alone); a redirect back to the item otherwise."""
     if not request.htmx:
         if form is not None and form.errors:
             for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, f"{item.text}: {error}")
+                for message in errors:
+                    messages.error(request, f"{item.text}: {message}")
+        if error:
+            messages.error(request, f"{item.text}: {error}")
         url = reverse("project_detail", args=[project.pk]) + f"#item-{item.pk}"
         return redirect(url)
-    context = item_context(project, request.user, item, form=form, saved=saved)
+    # Re-read: the save may have changed what the project shows (its status, its gate).
+    project = get_visible_project(request.user, project.pk)
+    context = item_context(project, request.user, item, form=form, saved=saved, error=error)
     return render(request, "procurement/partials/_item_response.html", context, status=status)
 
 
@@ -175,9 +187,10 @@ def answer_save(request: HttpRequest, project_id: int, item_id: int) -> HttpResp
             value="" if item.answer_type == "evidence" else form.cleaned_data["value"],
             justification=form.cleaned_data.get("justification", ""),
             upload=upload,
+            seen_state=request.POST.get("seen_state") or None,
         )
     except ValidationError as exc:
-        form.add_error("value", exc)
+        form.add_error(None, exc)
         return _item_response(request, project, item, form=form, status=422)
     response = _item_response(request, project, item, saved=True)
     # Stage tools that depend on answers (e.g. the AI Act classification) refresh on this event.
@@ -196,13 +209,14 @@ def signoff_create(request: HttpRequest, project_id: int, item_id: int) -> HttpR
     project = get_visible_project(request.user, project_id)
     item = get_object_or_404(ChecklistItem, pk=item_id, stage__pathway_id=project.pathway_id)
     try:
-        services.sign_off(project=project, item=item, by=request.user)
+        services.sign_off(
+            project=project,
+            item=item,
+            by=request.user,
+            seen_state=request.POST.get("seen_state") or None,
+        )
     except ValidationError as exc:
-        if not request.htmx:
-            messages.error(request, " ".join(exc.messages))
-        context = item_context(project, request.user, item, error=" ".join(exc.messages))
-        if request.htmx:
-            return render(request, "procurement/partials/_item_response.html", context, status=422)
+        return _item_response(request, project, item, status=422, error=" ".join(exc.messages))
     return _item_response(request, project, item)
 
 

@@ -212,5 +212,6 @@ def test_status_loads_in_fixed_queries(team, django_assert_num_queries):
     complete_legal(team)
     project = team.reload()
     project.stages  # noqa: B018 - the pathway's stages are loaded once per request anyway
-    with django_assert_num_queries(5):
+    # memberships, items, answer values, answers, sign-offs, the latest return or stop
+    with django_assert_num_queries(6):
         load_stage_status(project)

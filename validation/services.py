@@ -17,8 +17,9 @@ from django.utils.translation import gettext_noop
 
 from checklists.models import Stage
 from checklists.roles import Role
-from procurement import evidence_files
-from procurement.models import Action, HistoryEntry, Membership, Project
+from procurement import evidence_files, journal
+from procurement.guards import lock_project, require_stage_open
+from procurement.models import Action, Membership, Project
 
 from .criteria import METRICS
 from .kinds import Direction, JudgedOn, UploadKind, phase_for_stage_key
@@ -74,19 +75,38 @@ def may_sign_off_override(roles: set[str]) -> bool:
 
 
 def _locked(project: Project) -> Project:
-    return Project.objects.select_for_update().get(pk=project.pk)
+    return lock_project(project)
 
 
 def _phase(project: Project, stage: Stage) -> str:
-    """The stage's phase, if the stage is the project's current one (re-read after the lock)."""
-    current = project.current_stage
-    if not project.is_active or current is None or current.pk != stage.pk:
-        raise ValidationError(_(STAGE_NOT_CURRENT))
+    """The stage's phase, if the stage is the project's current one (re-read after the lock);
+    an approved stage's validation is frozen with it."""
+    require_stage_open(project, stage)
     return phase_for_stage_key(stage.key)
 
 
+# The validation's own trail (read by its panel) is derived data; the project's journal gets
+# every change a person made. The verdict is computed from those changes, so it is not journalled.
+NOT_JOURNALLED = {AuditAction.VERDICT}
+# Overrides have actions of their own in the journal (they change what the gate says).
+JOURNAL_ACTION = {
+    AuditAction.OVERRIDE_RECORDED: Action.VALIDATION_OVERRIDE,
+    AuditAction.OVERRIDE_SIGNED_OFF: Action.VALIDATION_OVERRIDE_SIGNED,
+}
+
+
 def _event(project: Project, phase: str, action: str, by, **data) -> AuditEvent:
-    return AuditEvent.objects.create(project=project, phase=phase, action=action, by=by, data=data)
+    event = AuditEvent.objects.create(project=project, phase=phase, action=action, by=by, data=data)
+    if action not in NOT_JOURNALLED:
+        journal.record(
+            project=project,
+            action=JOURNAL_ACTION.get(action, Action.VALIDATION_CHANGED),
+            by=by,
+            subject=f"{phase}: {action}",
+            after=data,
+            comment=data.get("justification", "") or data.get("reason", ""),
+        )
+    return event
 
 
 def _spec_data(criterion: Criterion) -> dict:
@@ -461,15 +481,6 @@ def record_override(*, project: Project, stage: Stage, by, justification: str) -
         justification=justification,
         verdict=verdict_snapshot(state),
     )
-    # The project's own history says it too: a gate passed on a decision, not on the numbers.
-    HistoryEntry.objects.create(
-        project=project,
-        action=Action.VALIDATION_OVERRIDE,
-        from_state=project.state,
-        to_state=project.state,
-        by=by,
-        comment=justification,
-    )
     return override
 
 
@@ -489,13 +500,12 @@ def sign_off_override(*, project: Project, stage: Stage, override: Override, by)
     override.signed_off_by = by
     override.signed_off_at = timezone.now()
     override.save(update_fields=["signed_off_by", "signed_off_at"])
-    _event(project, phase, AuditAction.OVERRIDE_SIGNED_OFF, by, override_id=override.pk)
-    HistoryEntry.objects.create(
-        project=project,
-        action=Action.VALIDATION_OVERRIDE_SIGNED,
-        from_state=project.state,
-        to_state=project.state,
-        by=by,
-        comment=override.justification,
+    _event(
+        project,
+        phase,
+        AuditAction.OVERRIDE_SIGNED_OFF,
+        by,
+        override_id=override.pk,
+        justification=override.justification,
     )
     return override

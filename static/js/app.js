@@ -20,6 +20,14 @@
     }
   });
 
+  // A saved file is on the server now: clear the picker, so a later save of the same item (its
+  // justification, say) does not upload the same file again.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!event.detail.successful || !form || form.tagName !== "FORM") { return; }
+    form.querySelectorAll('input[type="file"]').forEach(function (input) { input.value = ""; });
+  });
+
   // A failed request (network down, server error) must never look like a save.
   document.addEventListener("htmx:responseError", function (event) {
     var form = event.detail.elt.closest("form");
