@@ -18,6 +18,7 @@ from checklists.models import Pathway
 from checklists.roles import AnswerType
 
 from . import services
+from .gates import load_stage_status
 from .models import Action, Project
 from .transitions import perform_transition, request_approval
 
@@ -137,8 +138,11 @@ def _complete_stage(project: Project, case: dict, users: dict[str, User]) -> Non
     for key, spec in (case.get("answers") or {}).items():
         if key in items:
             _answer(project, items[key], spec, users)
+    status = load_stage_status(project)
+    signed = {s.item.key for s in status.items if s.signed_off}
     for key, username in (case.get("signoffs") or {}).items():
-        if key in items:
+        # An answer written by the sign-off role's holder is signed by it already.
+        if key in items and key not in signed:
             services.sign_off(project=project, item=items[key], by=users[username])
     for extension in DEMO_EXTENSIONS:
         extension(project, case, stage.key)

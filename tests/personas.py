@@ -120,9 +120,10 @@ def complete_need(team: Team) -> None:
 
 
 def complete_legal(team: Team) -> None:
+    """The owner answers, the lawyer and the IT architect sign off: a second pair of eyes."""
     answer(team, "legal.personal_data", "yes", by=team.lawyer)
-    answer(team, "legal.dpia", by=team.lawyer, upload=pdf_upload())
-    answer(team, "legal.hosting", "eu_cloud", by=team.it_architect)
+    answer(team, "legal.dpia", by=team.clinician, upload=pdf_upload())
+    answer(team, "legal.hosting", "eu_cloud", by=team.clinician)
     services.sign_off(project=team.reload(), item=team.item("legal.dpia"), by=team.lawyer)
     services.sign_off(project=team.reload(), item=team.item("legal.hosting"), by=team.it_architect)
 

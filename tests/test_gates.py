@@ -56,7 +56,7 @@ def test_blank_answer_does_not_count(team):
 def test_condition_hides_item_when_not_applicable(team):
     move_to(team, "legal")
     answer(team, "legal.personal_data", "no", by=team.lawyer)
-    answer(team, "legal.hosting", "on_premises", by=team.it_architect)
+    answer(team, "legal.hosting", "on_premises", by=team.clinician)
     services.sign_off(project=team.reload(), item=team.item("legal.hosting"), by=team.it_architect)
     assert reasons(team, Action.APPROVAL_REQUESTED) == []
     status = load_stage_status(team.reload())
@@ -87,8 +87,8 @@ def test_not_applicable_needs_justification_to_count(team):
 def test_signoff_missing_names_the_role(team):
     move_to(team, "legal")
     answer(team, "legal.personal_data", "yes", by=team.lawyer)
-    answer(team, "legal.dpia", by=team.lawyer, upload=pdf_upload())
-    answer(team, "legal.hosting", "eu_cloud", by=team.it_architect)
+    answer(team, "legal.dpia", by=team.clinician, upload=pdf_upload())
+    answer(team, "legal.hosting", "eu_cloud", by=team.clinician)
     found = reasons(team, Action.APPROVAL_REQUESTED)
     assert [r.code for r in found] == [gates.SIGNOFF_MISSING, gates.SIGNOFF_MISSING]
     assert {r.message for r in found} == {
@@ -101,15 +101,26 @@ def test_changed_answer_needs_a_new_signoff(team):
     move_to(team, "legal")
     complete_legal(team)
     assert reasons(team, Action.APPROVAL_REQUESTED) == []
-    answer(team, "legal.hosting", "on_premises", by=team.it_architect)
+    answer(team, "legal.hosting", "on_premises", by=team.clinician)
     found = reasons(team, Action.APPROVAL_REQUESTED)
     assert [(r.code, r.role) for r in found] == [(gates.SIGNOFF_MISSING, "it_architect")]
+
+
+def test_an_answer_by_the_signoff_role_counts_as_signed_by_them(team):
+    move_to(team, "legal")
+    complete_legal(team)
+    answer(team, "legal.hosting", "on_premises", by=team.it_architect)
+    assert reasons(team, Action.APPROVAL_REQUESTED) == []
+    status = load_stage_status(team.reload())
+    hosting = next(s for s in status.items if s.item.key == "legal.hosting")
+    assert hosting.signoff.user == team.it_architect
+    assert hosting.signoff.answer_revision == hosting.answer.revision
 
 
 def test_saving_the_same_answer_keeps_the_signoff(team):
     move_to(team, "legal")
     complete_legal(team)
-    answer(team, "legal.hosting", "eu_cloud", by=team.it_architect)
+    answer(team, "legal.hosting", "eu_cloud", by=team.clinician)
     assert reasons(team, Action.APPROVAL_REQUESTED) == []
 
 

@@ -125,8 +125,11 @@ def test_new_project_starts_in_first_stage_with_owner(team):
     assert project.state == "need"
     assert project.owner == team.clinician
     assert project.memberships.filter(user=team.clinician, role="clinician").exists()
-    created = HistoryEntry.objects.get(project=project)
+    created = HistoryEntry.objects.get(project=project, seq=1)
     assert (created.action, created.to_state) == (Action.CREATED, "need")
+    # The team the personas module adds is journalled after it, one entry per role.
+    added = HistoryEntry.objects.filter(project=project, action=Action.MEMBER_ADDED).count()
+    assert added == project.memberships.count() - 1
 
 
 def test_create_project_without_organisation_writes_nothing(pathway, django_user_model):

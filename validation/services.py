@@ -39,9 +39,6 @@ from .selectors import compute_results, load_phase_state, verdict_snapshot
 CONTRIBUTOR_ROLES = frozenset({Role.CLINICIAN, Role.AI_COMPETENCE, Role.INNOVATION_CONSULTANT})
 
 # Messages kept as constants so tests can assert them.
-STAGE_NOT_CURRENT = gettext_noop(
-    "Validation data can only be changed while the project is in this stage."
-)
 REASON_REQUIRED = gettext_noop(
     "The criteria are locked because results have been uploaded: give the reason for the change."
 )

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from procurement.guards import STAGE_APPROVED
 from procurement.models import Project
 from tests.personas import advance
 from tests.validation.helpers import (
@@ -224,7 +225,7 @@ def test_only_the_current_stage_takes_changes(vteam):
             upload=classification_file(),
             by=vteam.ai_competence,
         )
-    assert caught.value.messages == [services.STAGE_NOT_CURRENT]
+    assert caught.value.messages == [STAGE_APPROVED]
 
 
 @pytest.mark.parametrize("who", ["lawyer", "procurement", "it_architect", "outsider"])
