@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 
 from .reasoning import InvalidInput
 
+# The stage tool's name in pathway files (`tools: [business_case]`).
+BUSINESS_CASE_TOOL = "business_case"
+
 ONE_OFF_COST = "one_off_cost"
 RUNNING_COST = "running_cost"
 BENEFIT = "benefit"

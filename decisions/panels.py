@@ -7,11 +7,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from checklists.models import Stage
+from procurement.guards import tool_is_open
 from procurement.models import Project
 
 from . import classification as cl
-from .business_case import SCENARIOS, calculate
+from .business_case import BUSINESS_CASE_TOOL, SCENARIOS, calculate
 from .chart import cumulative_chart
 from .dated_data import DatedKey, copenhagen_today, load_dated_data
 from .formatting import format_dkk, format_percent
@@ -24,13 +24,7 @@ from .reasoning import in_language as _pick
 from .selectors import answer_values, business_case_of, items_by_key
 
 CLASSIFICATION_TOOL = "ai_classification"
-BUSINESS_CASE_TOOL = "business_case"
 PROCUREMENT_ROUTE_TOOL = "procurement_route"
-
-
-def tool_stage(project: Project, name: str) -> Stage | None:
-    """The first stage of the project's pathway that shows the tool."""
-    return next((stage for stage in project.stages if name in stage.tools), None)
 
 
 # --- the AI Act / MDR classification -----------------------------------------------------------
@@ -275,7 +269,8 @@ def business_case_context(
     saved: bool = False,
 ) -> dict[str, Any]:
     stored, case = stored_business_case(project)
-    editable = can_edit_business_case(project, user, roles)
+    frozen = project.is_active and not tool_is_open(project, BUSINESS_CASE_TOOL)
+    editable = can_edit_business_case(project, user, roles) and not frozen
     rate_fact = load_dated_data().find(DatedKey.DISCOUNT_RATE, copenhagen_today())
     if form is None and editable:
         form = BusinessCaseForm(case=case, default_rate=rate_fact.value if rate_fact else None)
@@ -286,6 +281,7 @@ def business_case_context(
         "results": business_case_results(case),
         "gaps": business_case_gaps(stored, case),
         "editable": editable,
+        "frozen": frozen,
         "form": form,
         "saved": saved,
         "rate_fact": rate_fact,

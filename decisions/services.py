@@ -10,7 +10,7 @@ from procurement import journal
 from procurement.guards import lock_project, require_tool_open
 from procurement.models import Action, Project
 
-from .business_case import BusinessCaseInput
+from .business_case import BUSINESS_CASE_TOOL, BusinessCaseInput
 from .models import BusinessCase
 from .permissions import can_edit_business_case
 from .selectors import roles_of
@@ -31,7 +31,7 @@ def save_business_case(
         locked = lock_project(project)
         if not can_edit_business_case(locked, by, roles_of(locked, by)):
             raise PermissionDenied
-        require_tool_open(locked, TOOL_NAME, seen_state=seen_state)
+        require_tool_open(locked, BUSINESS_CASE_TOOL, seen_state=seen_state)
         fields = {
             "horizon_years": case.horizon_years,
             "discount_rate": case.discount_rate,
@@ -55,7 +55,7 @@ def save_business_case(
             project=locked,
             action=Action.BUSINESS_CASE_SAVED,
             by=by,
-            subject=TOOL_NAME,
+            subject=BUSINESS_CASE_TOOL,
             stage_key=_tool_stage_key(locked),
             before=before,
             after=case_data(result),
@@ -63,11 +63,8 @@ def save_business_case(
         return result
 
 
-TOOL_NAME = "business_case"
-
-
 def _tool_stage_key(project: Project) -> str:
-    stage = next((s for s in project.stages if TOOL_NAME in (s.tools or [])), None)
+    stage = project.tool_stage(BUSINESS_CASE_TOOL)
     return stage.key if stage is not None else ""
 
 

@@ -12,11 +12,10 @@ from django.utils.translation import gettext_noop
 from checklists.roles import Role
 from procurement.gates import Reason
 
-from .business_case import SCENARIOS
+from .business_case import BUSINESS_CASE_TOOL, SCENARIOS
 from .formatting import format_dkk
 from .forms import KIND_LABELS
 from .panels import (
-    BUSINESS_CASE_TOOL,
     CATEGORY_LABELS,
     CLASSIFICATION_TOOL,
     PROCUREMENT_ROUTE_TOOL,

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +15,9 @@ from procurement.gates import load_stage_status
 from procurement.permissions import get_visible_project, require
 from procurement.project_page import gate_panel, project_context
 
+from .business_case import BUSINESS_CASE_TOOL
 from .forms import BusinessCaseForm, reshape
-from .panels import BUSINESS_CASE_TOOL, business_case_context, tool_stage
+from .panels import business_case_context
 from .permissions import can_edit_business_case
 from .selectors import roles_of
 from .services import save_business_case
@@ -29,7 +31,7 @@ PANEL_TOOLS = {tool.name for tool in DECISION_TOOLS}
 def tool_panel(request: HttpRequest, project_id: int, tool_name: str) -> HttpResponse:
     """One decision panel, freshly computed: the page asks for it after every saved answer."""
     project = get_visible_project(request.user, project_id)
-    stage = tool_stage(project, tool_name) if tool_name in PANEL_TOOLS else None
+    stage = project.tool_stage(tool_name) if tool_name in PANEL_TOOLS else None
     if stage is None:
         raise Http404("No such tool on this project's pathway")
     tool = TOOLS[tool_name]
@@ -43,7 +45,7 @@ def business_case_save(request: HttpRequest, project_id: int) -> HttpResponse:
     """Validate and save the business case editor; answer with the new results (htmx), the whole
     editor when its shape changed, or the stage page (without JavaScript)."""
     project = get_visible_project(request.user, project_id)
-    stage = tool_stage(project, BUSINESS_CASE_TOOL)
+    stage = project.tool_stage(BUSINESS_CASE_TOOL)
     if stage is None:
         raise Http404("This project's pathway has no business case")
     roles = roles_of(project, request.user)
@@ -52,7 +54,12 @@ def business_case_save(request: HttpRequest, project_id: int) -> HttpResponse:
     form = BusinessCaseForm(data)
     saved = form.is_valid()
     if saved:
-        save_business_case(project=project, by=request.user, case=form.case)
+        try:
+            save_business_case(project=project, by=request.user, case=form.case)
+        except ValidationError as exc:
+            # The stage was approved (or the project stopped) since the page was opened.
+            form.add_error(None, exc)
+            saved = False
     context = business_case_context(project, request.user, roles, form=form, saved=saved)
     return _business_case_response(request, project, stage, context, reshaped=reshaped)
 

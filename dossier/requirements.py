@@ -118,7 +118,7 @@ def requirement_data(requirement: Requirement) -> dict:
 
 
 def _journal(project: Project, action: str, by, *, before=None, after=None, subject="") -> None:
-    stage = next((s for s in project.stages if TOOL_NAME in (s.tools or [])), None)
+    stage = project.tool_stage(TOOL_NAME)
     journal.record(
         project=project,
         action=action,

@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from checklists.models import Stage
+from procurement.guards import tool_is_open
 from procurement.models import Project
 
 from .forms import RequirementForm, initial_for, source_choices
 from .models import Requirement
 from .requirements import (
+    TOOL_NAME,
     award_weight_total,
     can_edit_requirements,
     format_percent,
@@ -42,7 +44,8 @@ def requirements_panel(
     """The panel's context. `bound` is a submitted form with errors for requirement `bound_pk`
     (or, with `new_form`, for the add form), shown in place of a fresh one."""
     requirements = project_requirements(project)
-    editable = can_edit_requirements(project, user)
+    frozen = project.is_active and not tool_is_open(project, TOOL_NAME)
+    editable = can_edit_requirements(project, user) and not frozen
     choices = source_choices(project) if editable else None
     rows = []
     for requirement in requirements:
@@ -69,6 +72,7 @@ def requirements_panel(
         "project": project,
         "rows": rows,
         "can_edit": editable,
+        "frozen": frozen,
         "new_form": new_form if editable else None,
         **requirements_summary(requirements),
     }
@@ -122,7 +126,7 @@ def requirements_data(requirements: list[Requirement]) -> dict[str, Any]:
 
 
 class RequirementsListTool:
-    name = "requirements_list"
+    name = TOOL_NAME
     template_name = "dossier/tools/_requirements_list.html"
     dossier_template_name = "dossier/pdf/tools/_requirements_list.html"
 

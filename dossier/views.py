@@ -91,9 +91,7 @@ def dossier_download(request: HttpRequest, project_id: int, version_id: int) -> 
 
 
 def _requirements_stage(project: Project):
-    return next(
-        (stage for stage in project.stages if RequirementsListTool.name in stage.tools), None
-    )
+    return project.tool_stage(RequirementsListTool.name)
 
 
 def _back_to_list(project: Project) -> HttpResponse:
@@ -114,6 +112,16 @@ def _form_errors_to_messages(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _refused(request, project, exc: ValidationError) -> HttpResponse:
+    """A change the list no longer takes (its stage was approved meanwhile): the panel as it is
+    now, which says why, or the message on the stage page."""
+    if request.htmx:
+        return _panel_response(request, project, status=422)
+    for message in exc.messages:
+        messages.error(request, message)
+    return _back_to_list(project)
 
 
 def _editable(request, project_id: int) -> Project:
@@ -186,7 +194,12 @@ def requirement_move(request: HttpRequest, project_id: int, requirement_id: int,
     offset = {"up": -1, "down": 1}.get(direction)
     if offset is None:
         raise PermissionDenied
-    requirement_service.move_requirement(requirement=requirement, by=request.user, offset=offset)
+    try:
+        requirement_service.move_requirement(
+            requirement=requirement, by=request.user, offset=offset
+        )
+    except ValidationError as exc:
+        return _refused(request, project, exc)
     if request.htmx:
         return _panel_response(request, project)
     return _back_to_list(project)
@@ -197,7 +210,10 @@ def requirement_move(request: HttpRequest, project_id: int, requirement_id: int,
 def requirement_delete(request: HttpRequest, project_id: int, requirement_id: int):
     project = _editable(request, project_id)
     requirement = get_object_or_404(Requirement, pk=requirement_id, project=project)
-    requirement_service.delete_requirement(requirement=requirement, by=request.user)
+    try:
+        requirement_service.delete_requirement(requirement=requirement, by=request.user)
+    except ValidationError as exc:
+        return _refused(request, project, exc)
     if request.htmx:
         return _panel_response(request, project)
     messages.success(request, _("The requirement was deleted."))

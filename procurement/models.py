@@ -220,6 +220,10 @@ class Project(ConcurrentTransitionMixin, models.Model):
     def stage(self, key: str) -> Stage | None:
         return self._stages_by_key.get(key)
 
+    def tool_stage(self, tool: str) -> Stage | None:
+        """The first stage of the project's pathway that holds the stage tool `tool`."""
+        return next((stage for stage in self.stages if tool in (stage.tools or [])), None)
+
     @property
     def is_active(self) -> bool:
         """In one of the pathway's stages (not stopped, not retired)."""

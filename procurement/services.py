@@ -187,7 +187,7 @@ def save_answer(
                 project, item, by, check=can_edit_answer, seen_state=seen_state
             )
             answer = (
-                Answer.objects.select_for_update()
+                Answer.objects.select_for_update(of=("self",))
                 .select_related("evidence")
                 .filter(project=locked, item=item)
                 .first()
