@@ -14,7 +14,14 @@ from procurement.guards import STAGE_APPROVED, STAGE_MOVED
 from procurement.models import Action, Answer, HistoryEntry, Membership, SignOff
 from procurement.services import OWN_ANSWER
 from procurement.transitions import perform_transition
-from tests.personas import advance, answer, complete_need, move_to, pdf_upload
+from tests.personas import (
+    advance,
+    answer,
+    complete_legal,
+    complete_need,
+    move_to,
+    pdf_upload,
+)
 
 
 def entries(team, action=None):
@@ -330,3 +337,50 @@ def test_own_answer_message_is_a_constant():
     assert "another person's answer" in OWN_ANSWER
     assert "Send the project back" in STAGE_APPROVED
     assert "reload the page" in STAGE_MOVED
+
+
+LEGAL_ANSWERS = {
+    "legal.personal_data": {"value": "yes"},
+    "legal.hosting": {"value": "eu_cloud"},
+    "legal.decision_date": {"value": "2026-11-30"},
+    "legal.link": {"value": "https://example.org/dpia"},
+    "legal.dpia": {"upload": True},
+}
+
+
+@pytest.mark.parametrize("key", sorted(LEGAL_ANSWERS))
+def test_every_answer_type_of_an_approved_stage_is_frozen(client, team, key):
+    """Yes/no, choice, date, link and evidence items, on the web and through the service."""
+    move_to(team, "legal")
+    complete_legal(team)
+    advance(team)
+    assert team.reload().state == "monitoring"
+    item = team.item(key)
+    before = list(Answer.objects.filter(item=item).values_list("value", "revision"))
+    count = entries(team).count()
+    spec = LEGAL_ANSWERS[key]
+    with pytest.raises(ValidationError) as caught:
+        services.save_answer(
+            project=team.reload(),
+            item=item,
+            by=team.clinician,
+            value=spec.get("value", ""),
+            upload=pdf_upload("ny.pdf") if spec.get("upload") else None,
+        )
+    assert caught.value.code == "stage_approved"
+    client.force_login(team.clinician)
+    data = {f"item{item.pk}-value": spec.get("value", ""), "seen_state": "monitoring"}
+    if spec.get("upload"):
+        data[f"item{item.pk}-value"] = pdf_upload("ny.pdf")
+    response = client.post(
+        f"/projects/{team.project.pk}/items/{item.pk}/answer/", data, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 422
+    assert "Fasen er godkendt" in response.content.decode()
+    assert list(Answer.objects.filter(item=item).values_list("value", "revision")) == before
+    assert entries(team).count() == count
+    signoff_response = client.post(
+        f"/projects/{team.project.pk}/items/{item.pk}/signoff/", HTTP_HX_REQUEST="true"
+    )
+    assert signoff_response.status_code in (403, 422)
+    assert entries(team).count() == count

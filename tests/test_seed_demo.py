@@ -52,6 +52,15 @@ def test_history_is_real(seeded):
     assert {entry.by.username for entry in approvals} == {"konsulent"}
 
 
+def test_the_demo_journals_verify(seeded, capsys):
+    from django.core.management import call_command
+
+    call_command("verify_journal")
+    assert "4 journals verified" in capsys.readouterr().out
+    kinds = set(HistoryEntry.objects.values_list("action", flat=True))
+    assert {Action.ANSWERED, Action.SIGNED_OFF, Action.MEMBER_ADDED, Action.APPROVED} <= kinds
+
+
 def test_cases_have_answers_in_current_stage_and_gates_partly_open(seeded):
     ambient = Project.objects.get(title__contains="Ambient Scribe")
     status = load_stage_status(ambient)

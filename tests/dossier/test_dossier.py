@@ -544,3 +544,27 @@ def test_the_tool_is_registered_and_the_stage_lists_it(dteam):
 
 def test_the_schema_is_a_valid_json_schema():
     jsonschema.Draft202012Validator.check_schema(schema())
+
+
+def test_each_dossier_carries_the_journal_head_and_a_later_one_extends_it(client, case):
+    from procurement.journal import chain_head, verify_chain
+    from procurement.models import HistoryEntry
+
+    head = chain_head(case.project)
+    _version, first = generated(client, case)
+    data = dossier_json(first)
+    assert data["dossier"]["journal"] == {"entries": head.count, "head": head.hash}
+    squeezed_text = squeezed(pdf_text(first))
+    assert squeezed(head.hash[:32]) in squeezed_text  # printed on the cover
+    answer(case, "legal.personal_data", "yes", by=case.lawyer)
+    _version, second = generated(client, case)
+    later = dossier_json(second)
+    assert later["dossier"]["journal"]["entries"] > head.count
+    # The earlier dossier's journal is a true prefix of the later one's.
+    earlier_entries = [(e["seq"], e["hash"]) for e in data["history"]]
+    assert [(e["seq"], e["hash"]) for e in later["history"]][: len(earlier_entries)] == (
+        earlier_entries
+    )
+    assert earlier_entries[-1] == (head.count, head.hash)
+    assert HistoryEntry.objects.filter(project=case.project, seq=head.count).get().hash == head.hash
+    assert verify_chain(case.project.pk) is None

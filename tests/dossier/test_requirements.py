@@ -282,3 +282,73 @@ def test_the_docx_says_when_the_list_is_not_final(client, dteam):
     response = client.get(reverse("dossier:requirements_docx", args=[dteam.project.pk]))
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
     assert "50" in text and "100" in text
+
+
+def test_every_change_to_the_list_is_journalled(dteam):
+    from procurement.models import Action, HistoryEntry
+
+    first = add(dteam, "CE-mærket")
+    second = add(dteam, "Pris", "award", Decimal(100))
+    service.update_requirement(
+        requirement=first, by=dteam.procurement, text="CE-mærket til formålet", kind="minimum"
+    )
+    service.move_requirement(requirement=second, by=dteam.procurement, offset=-1)
+    service.delete_requirement(requirement=first, by=dteam.procurement)
+    actions = list(
+        HistoryEntry.objects.filter(project=dteam.project, action__startswith="requirement_")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        Action.REQUIREMENT_ADDED,
+        Action.REQUIREMENT_ADDED,
+        Action.REQUIREMENT_CHANGED,
+        Action.REQUIREMENT_MOVED,
+        Action.REQUIREMENT_REMOVED,
+    ]
+    changed = HistoryEntry.objects.get(project=dteam.project, action=Action.REQUIREMENT_CHANGED)
+    assert (changed.before["text"], changed.after["text"]) == (
+        "CE-mærket",
+        "CE-mærket til formålet",
+    )
+    removed = HistoryEntry.objects.get(project=dteam.project, action=Action.REQUIREMENT_REMOVED)
+    assert removed.before["text"] == "CE-mærket til formålet" and removed.after is None
+
+
+def test_the_list_of_an_approved_requirements_stage_is_frozen(client, dteam):
+    from django.core.exceptions import ValidationError
+
+    from procurement.models import HistoryEntry
+
+    from .conftest import to_legal
+
+    to_legal(dteam)
+    requirement = Requirement.objects.filter(project=dteam.project).first()
+    rows = list(Requirement.objects.filter(project=dteam.project).values())
+    count = HistoryEntry.objects.filter(project=dteam.project).count()
+    calls = [
+        lambda: add(dteam, "Nyt krav"),
+        lambda: service.update_requirement(
+            requirement=requirement, by=dteam.procurement, text="Ændret", kind="minimum"
+        ),
+        lambda: service.move_requirement(requirement=requirement, by=dteam.procurement, offset=1),
+        lambda: service.delete_requirement(requirement=requirement, by=dteam.procurement),
+    ]
+    for call in calls:
+        with pytest.raises(ValidationError) as caught:
+            call()
+        assert caught.value.code == "stage_approved"
+    client.force_login(dteam.procurement)
+    base = f"/projects/{dteam.project.pk}/requirements"
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    add_response = client.post(
+        f"{base}/add/", {"new-text": "Nyt krav", "new-kind": "minimum", "new-source": ""}, **htmx
+    )
+    assert add_response.status_code == 422
+    assert "Fasen er godkendt" in add_response.content.decode()
+    for url in (f"{base}/{requirement.pk}/move/down/", f"{base}/{requirement.pk}/delete/"):
+        response = client.post(url, **htmx)
+        assert response.status_code == 422
+        assert "Fasen er godkendt" in response.content.decode()
+    assert list(Requirement.objects.filter(project=dteam.project).values()) == rows
+    assert HistoryEntry.objects.filter(project=dteam.project).count() == count
