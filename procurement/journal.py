@@ -15,6 +15,7 @@ chain: add a new version instead.
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -25,6 +26,19 @@ from django.utils import timezone
 from .models import HistoryEntry, Project
 
 GENESIS = ""
+
+# Who else learns of each entry, inside the same transaction (e.g. notifications). Other apps
+# register here from their AppConfig.ready(); the journal imports none of them.
+Listener = Callable[[HistoryEntry], None]
+LISTENERS: list[Listener] = []
+
+
+def register_listener(listener: Listener) -> Listener:
+    """Call `listener(entry)` after each entry is written, in the change's transaction: a listener
+    that raises rolls the change back with it, so it must only write what belongs to the change."""
+    if listener not in LISTENERS:
+        LISTENERS.append(listener)
+    return listener
 
 
 def canonical(entry: HistoryEntry) -> bytes:
@@ -108,6 +122,8 @@ def record(
     )
     entry.hash = entry_hash(entry)
     entry.save(force_insert=True)
+    for listener in LISTENERS:
+        listener(entry)
     return entry
 
 
