@@ -58,9 +58,10 @@ def test_classify_prints_the_classification(tmp_path):
     assert result["mdr_class"] == "IIa"
     assert result["ai_act_routes"] == ["art6_1_annex_i", "art6_2_annex_iii"]
     assert result["fria_required"] is True
-    # dates from the seeded data, the Omnibus marked as a proposal
-    assert result["high_risk_applies_from"]["art6_1_annex_i"] == "2027-08-02"
-    assert result["high_risk_applies_from_proposed"]["art6_2_annex_iii"] == "2027-12-02"
+    # dates from the seeded data: the dates as amended by Regulation (EU) 2026/1744, no proposal
+    assert result["high_risk_applies_from"]["art6_1_annex_i"] == "2028-08-02"
+    assert result["high_risk_applies_from"]["art6_2_annex_iii"] == "2027-12-02"
+    assert result["high_risk_applies_from_proposed"]["art6_2_annex_iii"] is None
     assert result["explanation"][0]["article"] == "MDR Art. 2(1)"
 
 
