@@ -959,8 +959,10 @@ TRANSPARENCY_DUTY = _duty(
 LITERACY_DUTY = _duty(
     "art4_ai_literacy",
     "AI Act Art. 4",
-    "Sørg for, at de medarbejdere, der bruger systemet, har tilstrækkelige AI-færdigheder.",
-    "Make sure the staff who use the system have sufficient AI literacy.",
+    "Træf foranstaltninger, der styrker AI-færdighederne hos de medarbejdere, der bruger "
+    "systemet (art. 4 som ændret i 2026).",
+    "Take measures that support the AI literacy of the staff who use the system (Art. 4 as "
+    "amended in 2026).",
 )
 
 
