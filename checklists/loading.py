@@ -40,6 +40,7 @@ ITEM_KEYS = {
     "signoff",
     "sources",
     "required_when",
+    "change_note",
 }
 SOURCE_KEYS = {"title", "article", "url"}
 
@@ -99,7 +100,7 @@ def parse_pathway_file(path: Path) -> dict:
     items_by_key: dict[str, dict] = {}
     stage_keys: set[str] = set()
     for stage_raw in stages_raw:
-        stage = _parse_stage(stage_raw, name, stage_keys)
+        stage = _parse_stage(stage_raw, name, stage_keys, data["version"])
         for item in stage["items"]:
             if item["key"] in items_by_key:
                 raise PathwayFileError(f"{name}: item {item['key']}: duplicate key.")
@@ -154,7 +155,7 @@ def _check_continuations(parsed: list[dict]) -> None:
             )
 
 
-def _parse_stage(raw: Any, file_name: str, seen: set[str]) -> dict:
+def _parse_stage(raw: Any, file_name: str, seen: set[str], version: int) -> dict:
     if not isinstance(raw, dict):
         raise PathwayFileError(f"{file_name}: every stage must be a mapping.")
     key = raw.get("key")
@@ -193,11 +194,11 @@ def _parse_stage(raw: Any, file_name: str, seen: set[str]) -> dict:
         "responsible_body": body,
         "roles": roles,
         "tools": tools,
-        "items": [_parse_item(item, file_name) for item in items_raw],
+        "items": [_parse_item(item, file_name, version) for item in items_raw],
     }
 
 
-def _parse_item(raw: Any, file_name: str) -> dict:
+def _parse_item(raw: Any, file_name: str, version: int) -> dict:
     if not isinstance(raw, dict):
         raise PathwayFileError(f"{file_name}: every item must be a mapping.")
     key = raw.get("key")
@@ -207,6 +208,9 @@ def _parse_item(raw: Any, file_name: str) -> dict:
     _unknown(raw, ITEM_KEYS, where)
     text_da, text_en = _bilingual(raw.get("text"), where, "text")
     help_da, help_en = _bilingual(raw.get("help"), where, "help", required=False)
+    note_da, note_en = _bilingual(raw.get("change_note"), where, "change_note", required=False)
+    if note_da and version < 2:
+        raise PathwayFileError(f"{where}: a first version has nothing to note a change against.")
     role = raw.get("role")
     if role not in Role.values:
         raise PathwayFileError(f"{where}: role must be one of {Role.values}.")
@@ -254,6 +258,8 @@ def _parse_item(raw: Any, file_name: str) -> dict:
         "text_en": text_en,
         "help_da": help_da,
         "help_en": help_en,
+        "change_note_da": note_da,
+        "change_note_en": note_en,
         "role": role,
         "answer_type": answer_type,
         "required": required,

@@ -116,6 +116,12 @@ class ChecklistItem(models.Model):
     text_en = models.TextField(_("text (English)"))
     help_da = models.TextField(_("help (Danish)"), blank=True)
     help_en = models.TextField(_("help (English)"), blank=True)
+    change_note_da = models.TextField(
+        _("change note (Danish)"),
+        blank=True,
+        help_text=_("Why the item changed since the previous version of the pathway."),
+    )
+    change_note_en = models.TextField(_("change note (English)"), blank=True)
     role = models.CharField(_("responsible role"), max_length=40, choices=Role.choices)
     answer_type = models.CharField(_("answer type"), max_length=20, choices=AnswerType.choices)
     required = models.BooleanField(_("required"), default=False)
@@ -146,6 +152,10 @@ class ChecklistItem(models.Model):
     @property
     def help(self) -> str:
         return pick_language(self.help_da, self.help_en)
+
+    @property
+    def change_note(self) -> str:
+        return pick_language(self.change_note_da, self.change_note_en)
 
     @property
     def role_label(self) -> str:

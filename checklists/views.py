@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .checked_links import checked_links
 from .models import Pathway
 from .roles import Role
 
@@ -36,3 +37,10 @@ def guide(request: HttpRequest, slug: str, version: int | None = None) -> HttpRe
         "printable": request.GET.get("print") == "1",
     }
     return render(request, "checklists/guide.html", context)
+
+
+@require_GET
+def guide_sources(request: HttpRequest) -> HttpResponse:
+    """The links the guideline cites, with what each is and how and when it was checked."""
+    links = sorted(checked_links(), key=lambda link: link.what.casefold())
+    return render(request, "checklists/guide_sources.html", {"links": links})

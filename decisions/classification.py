@@ -1,9 +1,13 @@
 """MDR class, AI Act category, FRIA and DPIA from a handful of answers: pure, deterministic and
 explained (each step cites its article, in Danish and English).
 
-Sources: MDR Annex VIII Rule 11 and Art. 52; AI Act Arts 4, 5, 6, 26, 27, 50 and 113 (with the
-postponement proposed in the "Digital Omnibus", marked as a proposal); GDPR Art. 35 and the EDPB
-criteria. See shared/product/DOMAIN.md for what is checked and what is not.
+Sources: MDR Annex VIII Rule 11 and Arts 5(5) and 52; AI Act Arts 4, 5, 6, 26, 27, 49, 50 and
+113 as amended by Regulation (EU) 2026/1744 (the dates come from the dated data, never from
+here); MDCG 2025-6 on in-house devices; GDPR Arts 13 and 35 and the nine criteria of the EDPB's
+DPIA guidelines (WP248 rev.01).
+
+The inputs added in December 2026 (`OPTIONAL_FIELDS`) may be left out and then count as false, so
+an input written before keeps its meaning.
 """
 
 from collections.abc import Mapping
@@ -38,7 +42,8 @@ CHOICE_FIELDS: dict[str, tuple[str, ...]] = {
     "worst_case_impact": WORST_CASE_IMPACTS,
     "annex_iii_area": ANNEX_III_AREAS,
 }
-# The GDPR/EDPB criteria, in the order the explanation lists them.
+# The nine criteria of the EDPB's DPIA guidelines (WP248 rev.01), in the order the explanation
+# lists them: the first six were the original inputs, the last three were added later.
 DPIA_CRITERIA = (
     "health_data",
     "large_scale",
@@ -46,12 +51,25 @@ DPIA_CRITERIA = (
     "innovative_technology",
     "systematic_monitoring",
     "automated_decisions",
+    "evaluation_or_scoring",
+    "matching_datasets",
+    "prevents_rights_or_service",
+)
+# Inputs that may be left out (false): added after the first version of the input format.
+OPTIONAL_FIELDS = (
+    "in_house_device",
+    "art6_3_narrow_task",
+    "evaluation_or_scoring",
+    "matching_datasets",
+    "prevents_rights_or_service",
 )
 BOOL_FIELDS = (
     "is_medical_device",
+    "in_house_device",
     "emotion_recognition_at_work",
     "interacts_with_people",
     "generates_synthetic_content",
+    "art6_3_narrow_task",
     "personal_data",
     *DPIA_CRITERIA,
     "deployer_is_public_body",
@@ -67,6 +85,8 @@ INPUT_FIELDS = (
     "personal_data",
     *DPIA_CRITERIA,
     "deployer_is_public_body",
+    "in_house_device",
+    "art6_3_narrow_task",
 )
 
 NOTIFIED_BODY_CLASSES = ("IIa", "IIb", "III")
@@ -94,8 +114,10 @@ ANNEX_III_NAMES = {
         "recruitment and management of workers (Annex III, point 4)",
     ),
     "public_benefits_eligibility": (
-        "adgang til offentlige ydelser og tjenester (bilag III, punkt 5)",
-        "eligibility for public benefits and services (Annex III, point 5)",
+        "vurdering af, om personer er berettiget til offentlige ydelser og tjenester, herunder "
+        "sundhedsydelser (bilag III, punkt 5, litra a)",
+        "evaluating eligibility for public assistance benefits and services, including "
+        "healthcare services (Annex III, point 5(a))",
     ),
     "biometrics": ("biometri (bilag III, punkt 1)", "biometrics (Annex III, point 1)"),
     "critical_infrastructure": (
@@ -123,6 +145,11 @@ class ClassificationInput:
     systematic_monitoring: bool
     automated_decisions: bool
     deployer_is_public_body: bool
+    in_house_device: bool = False
+    art6_3_narrow_task: bool = False
+    evaluation_or_scoring: bool = False
+    matching_datasets: bool = False
+    prevents_rights_or_service: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in INPUT_FIELDS}
@@ -139,7 +166,10 @@ def parse_classification_input(raw: Mapping[str, Any]) -> ClassificationInput:
     values: dict[str, Any] = {}
     for name in INPUT_FIELDS:
         if name not in raw:
-            errors.append((name, _("missing")))
+            if name in OPTIONAL_FIELDS:
+                values[name] = False
+            else:
+                errors.append((name, _("missing")))
             continue
         value = raw[name]
         if name in CHOICE_FIELDS:
@@ -159,6 +189,17 @@ def parse_classification_input(raw: Mapping[str, Any]) -> ClassificationInput:
     return ClassificationInput(**values)
 
 
+def art6_3_derogation(answers: ClassificationInput) -> bool:
+    """AI Act Art. 6(3): an Annex III system that poses no significant risk and only performs a
+    narrow procedural or preparatory task is not high-risk, but never when it profiles people.
+    Evaluating or scoring people (e.g. predicting a patient's risk) is profiling."""
+    return (
+        answers.annex_iii_area != "none"
+        and answers.art6_3_narrow_task
+        and not (answers.personal_data and answers.evaluation_or_scoring)
+    )
+
+
 def mdr_class(answers: ClassificationInput) -> str | None:
     """MDR Annex VIII Rule 11, as written; None when the product is not a medical device."""
     if not answers.is_medical_device:
@@ -176,7 +217,8 @@ def mdr_class(answers: ClassificationInput) -> str | None:
 
 def dpia_assessment(answers: ClassificationInput) -> tuple[bool, list[str], str | None]:
     """(required, EDPB criteria met, basis): Art. 35(3)(b) for health data on a large scale, or
-    two or more EDPB criteria. Never without personal data."""
+    two or more of the EDPB's nine criteria. Never without personal data. With one criterion a
+    DPIA is likely not required, which the explanation says must be documented."""
     if not answers.personal_data:
         return False, [], None
     met = [name for name in DPIA_CRITERIA if getattr(answers, name)]
@@ -200,7 +242,8 @@ def classify(
     steps: list[Step] = []
 
     device_class = mdr_class(answers)
-    notified_body = device_class in NOTIFIED_BODY_CLASSES
+    # A device made and used in-house (MDR Art. 5(5)) gets no notified body, whatever its class.
+    notified_body = device_class in NOTIFIED_BODY_CLASSES and not answers.in_house_device
     steps += _mdr_steps(answers, device_class, notified_body)
 
     prohibited = answers.emotion_recognition_at_work
@@ -210,7 +253,7 @@ def classify(
     else:
         if answers.is_medical_device and notified_body:
             routes.append(ROUTE_ANNEX_I)
-        if answers.annex_iii_area != "none":
+        if answers.annex_iii_area != "none" and not art6_3_derogation(answers):
             routes.append(ROUTE_ANNEX_III)
     transparency = answers.interacts_with_people or answers.generates_synthetic_content
     if prohibited:
@@ -224,7 +267,13 @@ def classify(
     steps += _ai_act_steps(answers, device_class, notified_body, category)
 
     applies_from, proposed, facts = _route_dates(routes, data, on)
-    steps += _date_steps(routes, applies_from, proposed)
+    sources = {
+        route: fact.source_title
+        for route in routes
+        for fact in facts
+        if not fact.is_proposal and ROUTE_DATE_KEYS.get(route) == fact.key
+    }
+    steps += _date_steps(routes, applies_from, proposed, sources)
 
     fria = (
         category == HIGH_RISK
@@ -251,6 +300,8 @@ def classify(
         )
     if transparency and not prohibited:
         steps.append(_transparency_step(data, on, facts))
+    elif answers.personal_data and not prohibited:
+        steps.append(_listening_step())
     steps.append(_literacy_step(data, on, facts))
 
     dpia, criteria, basis = dpia_assessment(answers)
@@ -264,6 +315,7 @@ def classify(
         "high_risk": category == HIGH_RISK,
         "high_risk_applies_from": applies_from,
         "high_risk_applies_from_proposed": proposed,
+        "art6_3_derogation": art6_3_derogation(answers),
         "fria_required": fria,
         "deployer_obligations": obligations,
         "dpia_required": dpia,
@@ -347,7 +399,24 @@ def _mdr_steps(answers: ClassificationInput, device_class, notified_body) -> lis
     )
     da, en = rule_11[(answers.software_function, impact)]
     steps.append(Step("MDR Annex VIII, Rule 11", da, en, MDR_URL))
-    if notified_body:
+    if answers.in_house_device:
+        steps.append(
+            Step(
+                "MDR Art. 5(5)",
+                "Udstyret fremstilles og bruges kun internt i sundhedsinstitutionen (MDR art. 5, "
+                "stk. 5): det CE-mærkes ikke og vurderes ikke af et bemyndiget organ, men skal "
+                "opfylde de generelle krav til sikkerhed og ydeevne og betingelserne i art. 5, "
+                "stk. 5, bl.a. at intet tilsvarende CE-mærket produkt dækker behovet, og at "
+                "institutionen dokumenterer og offentliggør en erklæring.",
+                "The device is made and used only within the health institution (MDR "
+                "Art. 5(5)): it is not CE-marked and no notified body assesses it, but it must "
+                "meet the general safety and performance requirements and the conditions of "
+                "Art. 5(5), among them that no equivalent CE-marked device meets the need and "
+                "that the institution documents its work and makes a declaration public.",
+                MDR_URL,
+            )
+        )
+    elif notified_body:
         steps.append(
             Step(
                 "MDR Art. 52",
@@ -391,10 +460,15 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
         ]
     steps = [
         Step(
-            "AI Act Art. 5",
-            "Ingen forbudt praksis: systemet aflæser ikke medarbejderes følelser på "
-            "arbejdspladsen.",
-            "No prohibited practice: the system does not infer workers' emotions at the workplace.",
+            "AI Act Art. 5(1)(f)",
+            "Af de forbudte praksisser i art. 5 vurderer værktøjet kun art. 5, stk. 1, litra f: "
+            "systemet aflæser ikke medarbejderes følelser på arbejdspladsen. Juristen skal "
+            "tjekke de øvrige forbud i art. 5 (bl.a. manipulation, udnyttelse af sårbarhed, "
+            "social bedømmelse og biometrisk kategorisering) og notere det.",
+            "Of the prohibited practices of Art. 5 the tool checks only Art. 5(1)(f): the system "
+            "does not infer workers' emotions at the workplace. The lawyer must check the other "
+            "prohibitions of Art. 5 (among them manipulation, exploiting vulnerabilities, social "
+            "scoring and biometric categorisation) and record it.",
             AI_ACT_URL,
         )
     ]
@@ -406,6 +480,19 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
                 "systemet er højrisiko via produktlovgivningen (bilag I).",
                 f"A class {device_class} medical device needs a notified body's conformity "
                 "assessment: the system is high-risk through product legislation (Annex I).",
+                AI_ACT_URL,
+            )
+        )
+    elif answers.is_medical_device and answers.in_house_device:
+        steps.append(
+            Step(
+                "AI Act Art. 6(1), Annex I; MDCG 2025-6",
+                "Internt fremstillet udstyr (MDR art. 5, stk. 5) gennemgår ingen "
+                "overensstemmelsesvurdering ved et bemyndiget organ, uanset klassen: efter "
+                "MDCG 2025-6 er systemet derfor ikke højrisiko via bilag I.",
+                "A device made in-house (MDR Art. 5(5)) undergoes no conformity assessment by a "
+                "notified body, whatever its class: according to MDCG 2025-6 the system is "
+                "therefore not high-risk through Annex I.",
                 AI_ACT_URL,
             )
         )
@@ -431,8 +518,39 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
                 AI_ACT_URL,
             )
         )
-    if answers.annex_iii_area != "none":
+    if art6_3_derogation(answers):
         name_da, name_en = ANNEX_III_NAMES[answers.annex_iii_area]
+        steps.append(
+            Step(
+                "AI Act Art. 6(3)",
+                f"Systemet bruges inden for {name_da}, men udgør ikke en væsentlig risiko og "
+                "udfører kun en snæver proceduremæssig eller forberedende opgave uden at "
+                "profilere personer: efter art. 6, stk. 3, er det ikke højrisiko. Udbyderen skal "
+                "dokumentere vurderingen (art. 6, stk. 4) og registrere systemet (art. 49, "
+                "stk. 2); regionen beder om dokumentationen og skriver sin egen begrundelse.",
+                f"The system is used for {name_en}, but poses no significant risk and only "
+                "performs a narrow procedural or preparatory task without profiling people: "
+                "under Art. 6(3) it is not high-risk. The provider must document the "
+                "assessment (Art. 6(4)) and register the system (Art. 49(2)); the region asks "
+                "for that documentation and records its own reasoning.",
+                AI_ACT_URL,
+            )
+        )
+    elif answers.annex_iii_area != "none":
+        name_da, name_en = ANNEX_III_NAMES[answers.annex_iii_area]
+        if answers.art6_3_narrow_task:
+            steps.append(
+                Step(
+                    "AI Act Art. 6(3)",
+                    "Undtagelsen i art. 6, stk. 3, gælder ikke: systemet bedømmer eller "
+                    "forudsiger noget om personer (profilering), og et system i bilag III, der "
+                    "profilerer personer, er altid højrisiko.",
+                    "The derogation of Art. 6(3) does not apply: the system evaluates or "
+                    "predicts something about people (profiling), and an Annex III system that "
+                    "profiles people is always high-risk.",
+                    AI_ACT_URL,
+                )
+            )
         steps.append(
             Step(
                 "AI Act Art. 6(2), Annex III",
@@ -505,7 +623,7 @@ ROUTE_NAMES = {
 }
 
 
-def _date_steps(routes, applies_from, proposed) -> list[Step]:
+def _date_steps(routes, applies_from, proposed, sources) -> list[Step]:
     steps = []
     for route in routes:
         if route not in ROUTE_NAMES:
@@ -516,17 +634,21 @@ def _date_steps(routes, applies_from, proposed) -> list[Step]:
             day = date.fromisoformat(law)
             da = f"{name_da} gælder fra {format_date_da(day)}."
             en = f"{name_en} apply from {format_date_en(day)}."
+            source = sources.get(route)
+            if source:
+                da += f" Kilde: {source}."
+                en += f" Source: {source}."
         else:
             da = f"{name_da}: produktets data har ingen dato for, hvornår de gælder."
             en = f"{name_en}: the product's data has no date for when they apply."
         if proposal:
             day = date.fromisoformat(proposal)
             da += (
-                f" Forslag, ikke vedtaget: Digital Omnibus vil udskyde dem til "
+                f" Forslag, ikke vedtaget: en foreslået ændring vil flytte datoen til "
                 f"{format_date_da(day)}."
             )
             en += (
-                f" Proposal, not adopted: the Digital Omnibus would postpone them to "
+                f" Proposal, not adopted: a proposed amendment would move the date to "
                 f"{format_date_en(day)}."
             )
         steps.append(Step("AI Act Art. 113", da, en, AI_ACT_URL))
@@ -551,13 +673,32 @@ def _transparency_step(data, on, facts) -> Step:
         "gennemsigtighedskravene i art. 50 gælder"
         + (f" fra {day_da}" if day_da else "")
         + ". De påhviler mest udbyderen (at fortælle, at man taler med AI, og at mærke "
-        "syntetisk indhold); regionen skal sikre, at det virker i praksis.",
+        "syntetisk indhold); regionen skal sikre, at det virker i praksis. Et system, der kun "
+        "lytter (fx en talegenkendelse, der optager en konsultation), interagerer ikke direkte "
+        "med patienten; at patienten skal have at vide, at samtalen optages, følger af GDPR "
+        "art. 13.",
         "The system interacts with people or generates synthetic content: the transparency "
         "obligations of Art. 50 apply"
         + (f" from {day_en}" if day_en else "")
         + ". They are mostly the provider's (telling people they are dealing with AI, marking "
-        "synthetic content); the region makes sure it works in practice.",
+        "synthetic content); the region makes sure it works in practice. A system that only "
+        "listens (e.g. speech recognition recording a consultation) does not interact directly "
+        "with the patient; telling the patient that the conversation is recorded is a duty "
+        "under GDPR Art. 13.",
         AI_ACT_URL,
+    )
+
+
+def _listening_step() -> Step:
+    return Step(
+        "AI Act Art. 50(1); GDPR Art. 13",
+        "Art. 50, stk. 1, gælder systemer, der er beregnet til at interagere direkte med "
+        "mennesker; et system, der kun lytter eller læser, gør ikke det. At de registrerede "
+        "skal informeres om behandlingen, fx at en samtale optages, følger af GDPR art. 13.",
+        "Art. 50(1) covers systems intended to interact directly with people; a system that "
+        "only listens or reads does not. Informing the data subjects of the processing, e.g. "
+        "that a conversation is recorded, is a duty under GDPR Art. 13.",
+        GDPR_URL,
     )
 
 
@@ -567,10 +708,12 @@ def _literacy_step(data, on, facts) -> Step:
         "AI Act Art. 4",
         "Kravet om AI-færdigheder gælder altid, for alle udbydere og idriftsættere"
         + (f", fra {day_da}" if day_da else "")
-        + ": de medarbejdere, der bruger systemet, skal vide nok om AI.",
+        + ": regionen skal træffe foranstaltninger, der styrker AI-færdighederne hos de "
+        "medarbejdere, der bruger systemet (art. 4 som ændret i 2026 er en indsatspligt).",
         "AI literacy always applies, to every provider and deployer"
         + (f", from {day_en}" if day_en else "")
-        + ": the staff who use the system must know enough about AI.",
+        + ": the region must take measures that support the AI literacy of the staff who use "
+        "the system (Art. 4 as amended in 2026 is a duty to make an effort).",
         AI_ACT_URL,
     )
 
@@ -637,6 +780,19 @@ def _dpia_step(answers, dpia, criteria, basis) -> Step:
             "automatiske afgørelser med betydelige følger",
             "automated decisions with significant effect",
         ),
+        "evaluation_or_scoring": (
+            "evaluering eller scoring, herunder profilering og forudsigelse",
+            "evaluation or scoring, including profiling and predicting",
+        ),
+        "matching_datasets": (
+            "samkøring eller kombination af datasæt",
+            "matching or combining datasets",
+        ),
+        "prevents_rights_or_service": (
+            "behandling, der hindrer de registrerede i at udøve en rettighed eller bruge en "
+            "tjeneste",
+            "processing that prevents data subjects from exercising a right or using a service",
+        ),
     }
     met_da = ", ".join(names[name][0] for name in criteria)
     met_en = ", ".join(names[name][1] for name in criteria)
@@ -668,15 +824,23 @@ def _dpia_step(answers, dpia, criteria, basis) -> Step:
             "(Art. 35(2)).",
             GDPR_URL,
         )
+    if criteria:
+        return Step(
+            "GDPR Art. 35(1), EDPB criteria",
+            f"Personoplysninger behandles, og ét af EDPB's ni kriterier er opfyldt ({met_da}): "
+            "en konsekvensanalyse (DPIA) er sandsynligvis ikke påkrævet – dokumentér hvorfor. "
+            "Tjek, at de øvrige kriterier virkelig ikke er opfyldt.",
+            "Personal data are processed and one of the EDPB's nine criteria is met "
+            f"({met_en}): a data protection impact assessment (DPIA) is likely not required – "
+            "document why. Check that the other criteria really are not met.",
+            GDPR_URL,
+        )
     return Step(
         "GDPR Art. 35(1), EDPB criteria",
-        "Personoplysninger behandles, men højst ét af EDPB's kriterier er opfyldt"
-        + (f" ({met_da})" if criteria else "")
-        + ": en konsekvensanalyse (DPIA) er ikke påkrævet. Dokumentér vurderingen.",
-        "Personal data are processed, but at most one of the EDPB's criteria is met"
-        + (f" ({met_en})" if criteria else "")
-        + ": a data protection impact assessment (DPIA) is not required. Record this "
-        "assessment.",
+        "Personoplysninger behandles, men ingen af EDPB's ni kriterier er opfyldt: en "
+        "konsekvensanalyse (DPIA) er ikke påkrævet. Dokumentér vurderingen.",
+        "Personal data are processed, but none of the EDPB's nine criteria is met: a data "
+        "protection impact assessment (DPIA) is not required. Record this assessment.",
         GDPR_URL,
     )
 
@@ -727,8 +891,10 @@ HIGH_RISK_DUTIES = (
     _duty(
         "art26_logs",
         "AI Act Art. 26(6)",
-        "Opbevar de automatisk genererede logs i mindst 6 måneder.",
-        "Keep the automatically generated logs for at least 6 months.",
+        "Opbevar de automatisk genererede logs i mindst 6 måneder, i det omfang regionen "
+        "har kontrol over dem.",
+        "Keep the automatically generated logs for at least 6 months, to the extent they are "
+        "under the region's control.",
     ),
     _duty(
         "art26_workers",
@@ -737,14 +903,31 @@ HIGH_RISK_DUTIES = (
         "arbejdspladsen.",
         "Inform workers and their representatives before the system is used at the workplace.",
     ),
+    _duty(
+        "art26_dpia_information",
+        "AI Act Art. 26(9)",
+        "Brug de oplysninger, udbyderen giver efter art. 13, i konsekvensanalysen efter GDPR "
+        "art. 35, hvor den kræves.",
+        "Use the information the provider gives under Art. 13 in the data protection impact "
+        "assessment under GDPR Art. 35, where one is required.",
+    ),
+    _duty(
+        "art26_cooperate",
+        "AI Act Art. 26(12)",
+        "Samarbejd med de kompetente myndigheder om alle tiltag, de træffer om systemet.",
+        "Cooperate with the competent authorities in any action they take in relation to the "
+        "system.",
+    ),
+)
+REGISTRATION_DUTY = _duty(
+    "art26_registration",
+    "AI Act Art. 26(8), Art. 49(3)",
+    "Registrér brugen i EU-databasen (offentlige myndigheder som idriftsættere); gælder ikke "
+    "kritisk infrastruktur (bilag III, punkt 2).",
+    "Register the use in the EU database (public authorities as deployers); does not apply to "
+    "critical infrastructure (Annex III, point 2).",
 )
 ANNEX_III_DUTIES = (
-    _duty(
-        "art26_registration",
-        "AI Act Art. 26(8), Art. 49",
-        "Registrér brugen i EU-databasen (offentlige myndigheder som idriftsættere).",
-        "Register the use in the EU database (public authorities as deployers).",
-    ),
     _duty(
         "art26_inform_persons",
         "AI Act Art. 26(11)",
@@ -776,8 +959,10 @@ TRANSPARENCY_DUTY = _duty(
 LITERACY_DUTY = _duty(
     "art4_ai_literacy",
     "AI Act Art. 4",
-    "Sørg for, at de medarbejdere, der bruger systemet, har tilstrækkelige AI-færdigheder.",
-    "Make sure the staff who use the system have sufficient AI literacy.",
+    "Træf foranstaltninger, der styrker AI-færdighederne hos de medarbejdere, der bruger "
+    "systemet (art. 4 som ændret i 2026).",
+    "Take measures that support the AI literacy of the staff who use the system (Art. 4 as "
+    "amended in 2026).",
 )
 
 
@@ -788,6 +973,8 @@ def _deployer_obligations(answers, category, routes, fria) -> list[dict[str, str
     if category == HIGH_RISK:
         duties += HIGH_RISK_DUTIES
         if ROUTE_ANNEX_III in routes:
+            if answers.annex_iii_area != "critical_infrastructure":
+                duties.append(REGISTRATION_DUTY)
             duties += ANNEX_III_DUTIES
         if fria:
             duties.append(FRIA_DUTY)

@@ -9,11 +9,11 @@ or hospital, i.e. a body governed by public law (AI Act Art. 27). Should private
 public services ever use it, this becomes a field on the organisation.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .classification import CHOICE_FIELDS, DPIA_CRITERIA, classify
+from .classification import CHOICE_FIELDS, DPIA_CRITERIA, OPTIONAL_FIELDS, classify
 
 ITEM_KEYS: dict[str, str] = {
     "is_medical_device": "requirements.is_medical_device",
@@ -30,6 +30,12 @@ ITEM_KEYS: dict[str, str] = {
     "systematic_monitoring": "legal.systematic_monitoring",
     "vulnerable_subjects": "legal.vulnerable_subjects",
     "automated_decisions": "legal.automated_decisions",
+    # asked from default pathway v3 on; optional (false) where the pathway does not ask them
+    "in_house_device": "legal.in_house_device",
+    "art6_3_narrow_task": "legal.art6_3_narrow_task",
+    "evaluation_or_scoring": "legal.evaluation_or_scoring",
+    "matching_datasets": "legal.matching_datasets",
+    "prevents_rights_or_service": "legal.prevents_rights_or_service",
 }
 CONTRACT_VALUE_KEY = "tender_operation.contract_value_dkk"
 YES_NO = {"yes": True, "no": False, "na": False}
@@ -47,16 +53,27 @@ class ClassificationAnswers:
         return not self.missing
 
 
-def classification_answers(values_by_key: Mapping[str, str]) -> ClassificationAnswers:
+def classification_answers(
+    values_by_key: Mapping[str, str], asked: Collection[str] | None = None
+) -> ClassificationAnswers:
     """Only the questions that matter for these answers are needed: the software's function only
     for a medical device, the worst case only for diagnosis or therapy software, and the GDPR
     criteria only when personal data are processed. Questions that do not matter get the neutral
-    value ("other", or false). An answer the classification does not know counts as missing."""
+    value ("other", or false). An answer the classification does not know counts as missing.
+
+    The optional questions (`OPTIONAL_FIELDS`: in-house device, Art. 6(3), three EDPB criteria)
+    count as missing only when their item keys are in `asked` (the project's pathway asks them);
+    otherwise an unanswered one is false. With `asked` None, every item answered counts."""
     inputs: dict[str, Any] = {"deployer_is_public_body": True}
     missing: list[str] = []
 
     def take(field: str):
-        value = values_by_key.get(ITEM_KEYS[field], "")
+        key = ITEM_KEYS[field]
+        unasked = asked is None or key not in asked
+        if field in OPTIONAL_FIELDS and not values_by_key.get(key) and unasked:
+            inputs[field] = False
+            return False
+        value = values_by_key.get(key, "")
         if field in CHOICE_FIELDS:
             known = value in CHOICE_FIELDS[field]
             inputs[field] = value if known else None
@@ -72,8 +89,10 @@ def classification_answers(values_by_key: Mapping[str, str]) -> ClassificationAn
             take("worst_case_impact")
         else:
             inputs["worst_case_impact"] = "other"
+        take("in_house_device")
     else:
         inputs["software_function"] = inputs["worst_case_impact"] = "other"
+        inputs["in_house_device"] = False
     for field in (
         "annex_iii_area",
         "emotion_recognition_at_work",
@@ -81,6 +100,10 @@ def classification_answers(values_by_key: Mapping[str, str]) -> ClassificationAn
         "generates_synthetic_content",
     ):
         take(field)
+    if inputs["annex_iii_area"] not in (None, "none"):
+        take("art6_3_narrow_task")
+    else:
+        inputs["art6_3_narrow_task"] = False
     if take("personal_data"):
         for field in DPIA_CRITERIA:
             take(field)

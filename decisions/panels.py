@@ -33,8 +33,8 @@ PROCUREMENT_ROUTE_TOOL = "procurement_route"
 def classification_state(project: Project, *, today: date | None = None) -> dict[str, Any]:
     """The answers, what is missing (with the question texts) and, when complete, the result."""
     keys = list(ITEM_KEYS.values())
-    answers = classification_answers(answer_values(project, keys))
     items = items_by_key(project, keys)
+    answers = classification_answers(answer_values(project, keys), asked=set(items))
     result = None
     if answers.complete:
         result = cl.classify(answers.inputs, data=load_dated_data(), on=today or copenhagen_today())
@@ -80,6 +80,12 @@ DPIA_CRITERION_LABELS = {
     "innovative_technology": ("Ny teknologi", "Innovative technology"),
     "systematic_monitoring": ("Systematisk overvågning", "Systematic monitoring"),
     "automated_decisions": ("Automatiske afgørelser", "Automated decisions"),
+    "evaluation_or_scoring": ("Evaluering eller scoring", "Evaluation or scoring"),
+    "matching_datasets": ("Samkøring af datasæt", "Matching or combining datasets"),
+    "prevents_rights_or_service": (
+        "Hindrer en rettighed eller en tjeneste",
+        "Prevents a right or a service",
+    ),
 }
 
 

@@ -87,3 +87,29 @@ def test_force_runs_without_debug(db, settings):
     load_pathways()
     call_command("seed_demo", "--force")
     assert Project.objects.count() == 4
+
+
+def test_demo_says_what_the_law_says_today(seeded):
+    """The demo projects are on the newest pathway versions and their answers name the bodies
+    and provisions of December 2026 (issue 20)."""
+    from checklists.models import Pathway
+    from procurement.models import Answer
+
+    for project in Project.objects.select_related("pathway"):
+        assert project.pathway == Pathway.latest(project.pathway.slug)
+    telekol = Project.objects.get(title__contains="TeleKOL")
+
+    def value(key):
+        answer = Answer.objects.get(project=telekol, item__key=key)
+        return answer.value + answer.justification
+
+    assert "komitélovens § 14, stk. 2" in value("approvals.ethics_committee")
+    assert "regionsrådet" in value("approvals.ethics_committee")
+    assert "sundhedslovens § 46, stk. 2" in value("legal.national_legal_basis")
+    assert "databeskyttelseslovens § 7, stk. 3" in value("legal.national_legal_basis")
+    assert "2. august 2028" in value("legal.classification_confirmed")
+    assert value("legal.evaluation_or_scoring") == "yes"
+    ambient = Project.objects.get(title__contains="Ambient Scribe")
+    basis = Answer.objects.get(project=ambient, item__key="legal.national_legal_basis").value
+    assert "autorisationslovens § 21" in basis
+    assert "sundhedslovens regler om journalføring" not in basis

@@ -34,3 +34,11 @@ def test_guideline_pages_are_readable_and_accessible(page, live_server, shipped)
     page.goto(f"{live_server.url}/guide/{DEFAULT}/?print=1")
     problems += axe_problems(page, "guide (print)")
     assert problems == []
+
+
+def test_sources_page_is_accessible_and_linked_from_the_guide(page, live_server, shipped):
+    page.goto(f"{live_server.url}/guide/")
+    page.locator("a[href='/guide/sources/']").click()
+    expect(page.locator("h1")).to_have_text("Vejledningernes kilder")
+    expect(page.locator("tbody tr").first).to_be_visible()
+    assert axe_problems(page, "guide sources") == []

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 
 from checklists.loading import load_pathways
 from checklists.models import Pathway
@@ -48,12 +49,14 @@ TEST_FACTS = (
 
 
 def seed_dated_values() -> None:
-    """Put the data migration's figures back if they are gone: transactional tests (browser,
+    """Put the data migrations' figures back if they are gone: transactional tests (browser,
     concurrency) flush every table, rows written by data migrations included."""
     if not DatedValue.objects.exists():
         migration = importlib.import_module("decisions.migrations.0002_seed_dated_values")
         for fact in migration.FACTS:
             DatedValue.objects.create(**fact)
+        amendment = importlib.import_module("decisions.migrations.0003_ai_act_dates_as_amended")
+        amendment.amend(django_apps, None)
 
 
 @pytest.fixture

@@ -240,6 +240,8 @@ def test_high_risk_obligations_cover_art_26_and_art_4():
         "art26_serious_incidents",
         "art26_logs",
         "art26_workers",
+        "art26_dpia_information",
+        "art26_cooperate",
         "art4_ai_literacy",
     ]
     logs = next(d for d in result["deployer_obligations"] if d["key"] == "art26_logs")
@@ -310,13 +312,14 @@ def test_explanation_is_ordered_and_cites_an_article_in_both_languages(dated):
         "MDR Art. 2(1)",
         "MDR Annex VIII, Rule 11",
         "MDR Art. 52",
-        "AI Act Art. 5",
+        "AI Act Art. 5(1)(f)",
         "AI Act Art. 6(1), Annex I",
         "AI Act Art. 6(2), Annex III",
         "AI Act Art. 6",
         "AI Act Art. 113",
         "AI Act Art. 27",
         "AI Act Art. 26",
+        "AI Act Art. 50(1); GDPR Art. 13",
         "AI Act Art. 4",
         "GDPR Art. 35(3)(b)",
     ]

@@ -58,10 +58,30 @@ def test_classify_prints_the_classification(tmp_path):
     assert result["mdr_class"] == "IIa"
     assert result["ai_act_routes"] == ["art6_1_annex_i", "art6_2_annex_iii"]
     assert result["fria_required"] is True
-    # dates from the seeded data, the Omnibus marked as a proposal
-    assert result["high_risk_applies_from"]["art6_1_annex_i"] == "2027-08-02"
-    assert result["high_risk_applies_from_proposed"]["art6_2_annex_iii"] == "2027-12-02"
+    # dates from the seeded data: the dates as amended by Regulation (EU) 2026/1744, no proposal
+    assert result["high_risk_applies_from"]["art6_1_annex_i"] == "2028-08-02"
+    assert result["high_risk_applies_from"]["art6_2_annex_iii"] == "2027-12-02"
+    assert result["high_risk_applies_from_proposed"]["art6_2_annex_iii"] is None
     assert result["explanation"][0]["article"] == "MDR Art. 2(1)"
+
+
+def test_classify_takes_the_new_inputs_optionally(tmp_path):
+    """An in-house class IIa device on 1 December 2026: no notified body, not high-risk; a
+    prediction model with health data needs a DPIA. The older input without the new fields is
+    still valid (they default to false)."""
+    inputs = device(
+        "diagnosis_or_therapy_decisions",
+        in_house_device=True,
+        personal_data=True,
+        health_data=True,
+        evaluation_or_scoring=True,
+    )
+    result = run("classify", "--input", write(tmp_path, inputs), "--date", "2026-12-01")
+    assert result["notified_body_required"] is False and result["high_risk"] is False
+    assert result["dpia_required"] is True
+    assert result["inputs"]["matching_datasets"] is False
+    old = run("classify", "--input", write(tmp_path, device("monitor_physiological"), "old.json"))
+    assert old["high_risk"] is True and old["inputs"]["in_house_device"] is False
 
 
 @pytest.mark.parametrize(

@@ -111,3 +111,37 @@ def test_admin_lists_and_edits_dated_figures(client, django_user_model):
     assert "1644638" in response.content.decode() or "1.644.638" in response.content.decode()
     value = DatedValue.objects.get(key=DatedKey.DISCOUNT_RATE)
     assert client.get(f"/admin/decisions/datedvalue/{value.pk}/change/").status_code == 200
+
+
+@pytest.mark.usefixtures("seeded")
+def test_the_amended_dates_are_the_law_on_1_december_2026_and_the_originals_history():
+    """Regulation (EU) 2026/1744 (in force 27 July 2026) moved the high-risk dates; the original
+    dates and the proposal stay as history rows ending the day before."""
+    data = load_dated_data()
+    today = date(2026, 12, 1)
+    annex_iii = data.find(DatedKey.AI_ACT_ANNEX_III_FROM, today)
+    annex_i = data.find(DatedKey.AI_ACT_ANNEX_I_FROM, today)
+    assert (annex_iii.value, annex_i.value) == (date(2027, 12, 2), date(2028, 8, 2))
+    assert annex_i.valid_from == date(2026, 7, 27) and not annex_i.is_proposal
+    assert annex_i.source_url == "https://eur-lex.europa.eu/eli/reg/2026/1744/oj"
+    assert "2026/1744" in annex_i.source_title
+    assert data.find(DatedKey.AI_ACT_ANNEX_III_FROM, today, proposal=True) is None
+    assert data.find(DatedKey.AI_ACT_ART50_FROM, today).value == date(2026, 8, 2)
+    # the day before the amendment entered into force, the original dates were the law
+    before = date(2026, 7, 26)
+    original = data.find(DatedKey.AI_ACT_ANNEX_III_FROM, before)
+    assert original.value == date(2026, 8, 2) and original.valid_to == before
+    assert "Superseded" in original.note and "2024/1689" in original.source_title
+    assert DatedValue.objects.filter(key=DatedKey.AI_ACT_ANNEX_I_FROM).count() == 3
+
+
+@pytest.mark.usefixtures("seeded")
+def test_the_amendment_migration_leaves_rows_an_administrator_changed():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("decisions.migrations.0003_ai_act_dates_as_amended")
+    rows = DatedValue.objects.count()
+    migration.amend(apps, None)  # a second run changes nothing
+    assert DatedValue.objects.count() == rows

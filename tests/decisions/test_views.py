@@ -170,8 +170,8 @@ def test_classification_panel_lists_what_is_missing_then_shows_the_result(client
     assert 'data-category="high_risk"' in html
     assert 'data-duty="art26_logs"' in html
     assert "Rule 11" in html and "AI Act Art. 113" in html
-    assert "2. august 2027" in html  # the Annex I date, Danish format
-    assert "2. august 2028" in html  # and the Omnibus proposal, marked as such
+    # today's law: the Annex I date as amended by Regulation (EU) 2026/1744, Danish format
+    assert "2. august 2028" in html and "2026/1744" in html
 
 
 def test_classification_panel_is_on_the_legal_stage_page(client, dteam):

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = (
         "Classify a product (MDR class, AI Act category and routes, FRIA, deployer obligations, "
         "DPIA) from a JSON file of answers; prints the result with its explanation as JSON. "
-        "Exit status 2 on invalid input."
+        "The fields added in December 2026 (in_house_device, art6_3_narrow_task, "
+        "evaluation_or_scoring, matching_datasets, prevents_rights_or_service) are optional "
+        "and false when left out. Exit status 2 on invalid input."
     )
 
     def add_arguments(self, parser):
