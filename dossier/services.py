@@ -86,7 +86,7 @@ def request_dossier(*, project: Project, by, language: str, enqueue: bool = True
     dossier). After a failure, asking again retries the failed job under the same number.
     """
     with transaction.atomic():
-        locked = Project.objects.select_for_update().get(pk=project.pk)
+        locked = lock_project(project)
         if not may_generate(locked, by):
             raise PermissionDenied
         latest = DossierRequest.objects.filter(project=locked).order_by("-number").first()
