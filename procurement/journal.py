@@ -23,6 +23,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.utils import timezone
 
+from .guards import lock_project
 from .models import HistoryEntry, Project
 
 GENESIS = ""
@@ -94,7 +95,7 @@ def record(
     to the project's state, `stage_key` to its current stage."""
     if not connection.in_atomic_block:
         raise RuntimeError("journal.record must run inside the change's transaction")
-    Project.objects.select_for_update().filter(pk=project.pk).values_list("pk").first()
+    lock_project(project.pk)
     last = (
         HistoryEntry.objects.filter(project_id=project.pk)
         .order_by("-seq")
