@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 
 from checklists.loading import load_pathways
 from checklists.models import Pathway
@@ -54,6 +55,8 @@ def seed_dated_values() -> None:
         migration = importlib.import_module("decisions.migrations.0002_seed_dated_values")
         for fact in migration.FACTS:
             DatedValue.objects.create(**fact)
+        thresholds = importlib.import_module("decisions.migrations.0003_eu_thresholds_2026_27")
+        thresholds.seed(django_apps, None)
 
 
 @pytest.fixture
