@@ -160,11 +160,15 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
             continue
         for term in matched:
             known += [w for w in words(term) if w in own and w not in known]
+        # When the person's own term is foreign to the guideline ("DBA"), its synonyms stand in
+        # for it at full weight.
+        stand_in = all(not vocabulary.knows(w) for t in matched for w in words(t))
+        weight = 1.0 if stand_in else SYNONYM_WEIGHT
         for term in group:
             # A phrase is one term: its words share the weight.
             phrase = content_words(term, language)
             for word in phrase:
-                add(stem(word, language), SYNONYM_WEIGHT / len(phrase))
+                add(stem(word, language), weight / len(phrase))
     return Query(
         weights=weights,
         content_words=tuple(own),

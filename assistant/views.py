@@ -71,5 +71,8 @@ def question_log(request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
-    context = {"rows": questions_to_improve(), "retention_days": settings.ASSISTANT_LOG_RETENTION_DAYS}
+    context = {
+        "rows": questions_to_improve(),
+        "retention_days": settings.ASSISTANT_LOG_RETENTION_DAYS,
+    }
     return render(request, "assistant/question_log.html", context)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from checklists.roles import Role
 
-from .gates import StageStatus, load_stage_statuses
+from .gates import NextStep, StageStatus, load_stage_statuses, next_step
 from .models import Project
 from .permissions import visible_projects
 
@@ -18,16 +18,22 @@ class ProjectRow:
     my_signoffs: int = 0
     awaits_my_approval: bool = False
     notes: list[str] = field(default_factory=list)
+    next_step: NextStep | None = None
 
 
 def dashboard_context(user) -> dict:
-    projects = list(visible_projects(user).prefetch_related("pathway__stages"))
+    projects = list(
+        visible_projects(user)
+        .select_related("approval_requested_by")
+        .prefetch_related("pathway__stages")
+    )
     statuses = load_stage_statuses(projects)
     rows = []
     for project in projects:
         status = statuses[project.pk]
         roles = status.roles_of(user)
         row = ProjectRow(project, status, [Role(r).label for r in sorted(roles)])
+        row.next_step = next_step(project, user, status)
         if project.is_active:
             is_owner = project.owner_id == user.pk
             row.my_items = sum(

@@ -11,6 +11,10 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=None)
 
     def handle(self, *args, **options):
-        days = options["days"] if options["days"] is not None else settings.ASSISTANT_LOG_RETENTION_DAYS
+        days = (
+            options["days"]
+            if options["days"] is not None
+            else settings.ASSISTANT_LOG_RETENTION_DAYS
+        )
         deleted = purge_questions(older_than_days=max(days, 0))
         self.stdout.write(f"Deleted {deleted} question(s) older than {days} days.")
