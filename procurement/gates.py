@@ -518,12 +518,17 @@ def next_step(project: Project, user, status: StageStatus) -> NextStep:
             )  # fmt: skip
         return NextStep(
             NEXT_WAIT_FOR_APPROVAL,
-            _("Nothing to do for you – waiting for the innovation consultant's approval%(names)s.")
+            _(
+                "Nothing to do for you – waiting for approval from the innovation "
+                "consultant%(names)s."
+            )
             % {"names": _names(status, consultant)},
         )
 
     is_owner = project.owner_id == getattr(user, "pk", None)
-    mine = [s for s in status.items if s.missing and (s.item.role in roles or is_owner)]
+    # The owner may answer anything, but is told of the items of the roles they hold; for a role
+    # nobody holds, they are told to add someone.
+    mine = [s for s in status.items if s.missing and s.item.role in roles]
     to_sign = [
         s for s in status.items if s.answered and s.signoff_missing and s.item.signoff_role in roles
     ]
