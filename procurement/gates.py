@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -468,6 +469,7 @@ NEXT_REQUEST_APPROVAL = "request_approval"
 NEXT_WAIT_FOR_REQUEST = "wait_for_request"
 NEXT_WAIT_FOR_OTHERS = "wait_for_others"
 NEXT_LAST_STAGE = "last_stage"
+ITEM_TEXT_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -638,5 +640,6 @@ def _names(status: StageStatus, role: str) -> str:
 
 
 def _first(statuses: list[ItemStatus]) -> str:
-    text = statuses[0].item.text
-    return f"“{text}”" + ("…" if len(statuses) > 1 else "")
+    """The first item's text, quoted and shortened: one sentence must stay one line's worth."""
+    text = Truncator(statuses[0].item.text).chars(ITEM_TEXT_CHARS)
+    return f"“{text}”" + (" …" if len(statuses) > 1 else "")
