@@ -28,6 +28,8 @@ DEFAULT_LIMIT = 5
 # when too few of the question's words are the guideline's, the assistant declines.
 MIN_SCORE = 1.5
 MIN_KNOWN_SHARE = 0.5
+# How much more of a question the other language must know before the question is read in it.
+OTHER_LANGUAGE_MARGIN = 0.25
 # A passage far below the best one is noise, not a second answer.
 RELATIVE_CUTOFF = 0.25
 # Boosts inside a project: the stage the team is in, and the items the person answers.
@@ -125,8 +127,8 @@ def answer_question(
     index = index or current_index()
     with translation.override(language):
         scope = _scope(index, project, pathway_slug)
-        query = analyse_question(question, index.by_language[language].vocabulary, load_synonyms())
-        ranked = _rank(index, query, language, scope, project, user)
+        query, searched = _read_question(question, language, index)
+        ranked = _rank(index, query, searched, scope, project, user)
         top = ranked[0][1] if ranked else 0.0
         declined = _declines(query, top)
         answer = Answer(
@@ -141,11 +143,25 @@ def answer_question(
             answer.project_answer = project_answer(question, query, project=project, user=user)
         if not declined:
             kept = [(p, s) for p, s in ranked if s >= top * RELATIVE_CUTOFF][:limit]
-            answer.citations = [_citation(p, s, query, language, project) for p, s in kept]
+            answer.citations = [_citation(p, s, query, searched, project) for p, s in kept]
         elif answer.project_answer is not None:
             # The project's own answer is an answer: the guideline simply had no passage.
             answer.declined = False
     return answer
+
+
+def _read_question(question: str, language: str, index: GuidelineIndex) -> tuple[Query, str]:
+    """The question read in the interface's language, or in the other one when the guideline
+    knows clearly more of its words there (an English question asked in the Danish interface)."""
+    synonyms = load_synonyms()
+    query = analyse_question(question, index.by_language[language].vocabulary, synonyms)
+    if query.known_share + OTHER_LANGUAGE_MARGIN >= 1.0:
+        return query, language  # the other reading could not win
+    other = "en" if language == "da" else "da"
+    alternative = analyse_question(question, index.by_language[other].vocabulary, synonyms)
+    if alternative.known_share > query.known_share + OTHER_LANGUAGE_MARGIN:
+        return alternative, other
+    return query, language
 
 
 def _declines(query: Query, top: float) -> bool:

@@ -34,9 +34,13 @@ class ProjectAnswer:
 
 def question_intent(question: str, query: Query) -> str | None:
     """Which of the project's answers the question asks for, if any (the first that matches)."""
-    text = " ".join(query.repaired.get(w, w) for w in words(question))
+    texts = (
+        " ".join(words(question)),
+        " ".join(query.repaired.get(w, w) for w in words(question)),
+    )
     for name in (STATUS, PROCUREMENT, CLASSIFICATION):
-        if any(contains_phrase(text, p) for p in load_synonyms().intents.get(name, ())):
+        phrases = load_synonyms().intents.get(name, ())
+        if any(contains_phrase(text, p) for text in texts for p in phrases):
             return name
     return None
 

@@ -145,3 +145,15 @@ def test_ask_command_refuses_a_project_the_user_may_not_see(team):
     with pytest.raises(CommandError) as error:
         call_command("ask", "DPIA", "--project", str(team.project.pk), "--user", "outsider")
     assert error.value.returncode == 2 and Project.objects.count() == 1
+
+
+def test_an_english_question_in_the_danish_interface(shipped):
+    answer = answer_question("Do we need a data processing agreement?", language="da")
+    assert "legal.data_processing_agreement" in keys(answer)
+    assert answer.citations[0].title.startswith("Upload the data processing agreement")
+
+
+@pytest.mark.parametrize("question", ["Hvem skal godkende?", "Who must approve?", "hvad nu"])
+def test_status_questions(team, question):
+    answer = answer_question(question, project=team.project, user=team.clinician)
+    assert answer.project_answer.kind == "status"
