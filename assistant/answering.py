@@ -15,7 +15,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from checklists.models import Pathway
 from checklists.roles import Role
 
 from .analysis import Query, analyse_question, load_synonyms, stem, words
@@ -250,7 +249,3 @@ def best_sentences(text: str, query: Query, language: str, count: int = 2) -> st
         scored.append((-sum(query.weights.get(s, 0.0) for s in stems), position))
     chosen = sorted(position for _score, position in sorted(scored)[:count])
     return " ".join(sentences[p] for p in chosen)
-
-
-def published_pathway_slugs() -> list[str]:
-    return sorted(set(Pathway.objects.filter(is_published=True).values_list("slug", flat=True)))

@@ -47,8 +47,10 @@ def ask(request: HttpRequest) -> HttpResponse:
             rating_token=signing.dumps(entry.pk, salt=RATING_SALT),
         )
     status = 422 if request.method == "POST" and not form.is_valid() else 200
-    template = "assistant/partials/_answer.html" if request.htmx else "assistant/ask.html"
-    return render(request, template, context, status=status)
+    if request.htmx:
+        return render(request, "assistant/partials/_answer.html", context, status=status)
+    context["may_read_log"] = may_read_question_log(request.user)
+    return render(request, "assistant/ask.html", context, status=status)
 
 
 @require_POST
