@@ -25,11 +25,18 @@ STATUS, CLASSIFICATION, PROCUREMENT = "status", "classification", "procurement"
 class ProjectAnswer:
     kind: str
     heading: str
+    intro: str = ""
     lines: list[str] = field(default_factory=list)
     url: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "heading": self.heading, "lines": self.lines, "url": self.url}
+        return {
+            "kind": self.kind,
+            "heading": self.heading,
+            "intro": self.intro,
+            "lines": self.lines,
+            "url": self.url,
+        }
 
 
 def question_intent(question: str, query: Query) -> str | None:
@@ -62,7 +69,7 @@ def status_answer(project, user) -> ProjectAnswer:
     answer = ProjectAnswer(
         kind=STATUS,
         heading=_("Where your project stands"),
-        lines=[step.message],
+        intro=step.message,
         url=reverse("project_detail", args=[project.pk]),
     )
     for reason in checklist_reasons(status):
@@ -78,9 +85,7 @@ def classification_answer(project) -> ProjectAnswer:
     result = state["result"]
     answer = ProjectAnswer(kind=CLASSIFICATION, heading=_("Your project's classification"))
     if result is None:
-        answer.lines.append(
-            _("Answer these questions first, then the classification is worked out:")
-        )
+        answer.intro = _("Answer these questions first, then the classification is worked out:")
         answer.lines += [
             f"{m['text']} ({m['stage']})" if m["stage"] else m["text"] for m in state["missing"]
         ]

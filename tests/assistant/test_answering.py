@@ -92,7 +92,7 @@ def test_project_status_answer_says_what_is_missing(team):
     answer = answer_question("Hvad mangler vi?", project=team.project, user=team.clinician)
     assert answer.project_answer.kind == "status"
     assert not answer.declined
-    assert any("obligatorisk" in line or "Besvar" in line for line in answer.project_answer.lines)
+    assert answer.project_answer.intro == "Besvar 1 obligatorisk punkt: “Beskriv problemet”"
 
 
 def test_project_procurement_answer_asks_for_the_value_first(team):
@@ -103,7 +103,7 @@ def test_project_procurement_answer_asks_for_the_value_first(team):
 def test_project_classification_answer_lists_questions_first(team):
     answer = answer_question("Er det højrisiko?", project=team.project, user=team.clinician)
     assert answer.project_answer.kind == "classification"
-    assert answer.project_answer.lines
+    assert answer.project_answer.intro.startswith("Besvar først disse spørgsmål")
 
 
 # --- the ask command ------------------------------------------------------------------------------

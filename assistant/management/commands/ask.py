@@ -43,6 +43,8 @@ class Command(BaseCommand):
             return
         if answer.project_answer:
             self.stdout.write(answer.project_answer.heading)
+            if answer.project_answer.intro:
+                self.stdout.write(f"  {answer.project_answer.intro}")
             for line in answer.project_answer.lines:
                 self.stdout.write(f"  - {line}")
         if answer.declined:
