@@ -95,7 +95,9 @@ def load_passages(pathway_ids: list[int]) -> list[Passage]:
     stages = Stage.objects.filter(pathway_id__in=pathway_ids).select_related("pathway")
     passages = []
     by_id = {}
-    for stage in stages.order_by("pathway__slug", "pathway__version", "order"):
+    # Sorted in Python, not by the database: collations differ between SQLite and PostgreSQL.
+    stages = sorted(stages, key=lambda s: (s.pathway.slug, s.pathway.version, s.order))
+    for stage in stages:
         by_id[stage.pk] = stage
         passages.append(
             Passage(
@@ -115,9 +117,11 @@ def load_passages(pathway_ids: list[int]) -> list[Passage]:
                 stage_name_en=stage.name_en,
             )
         )
-    items = ChecklistItem.objects.filter(stage_id__in=list(by_id)).order_by(
-        "stage__pathway__slug", "stage__pathway__version", "stage__order", "order"
-    )
+    items = sorted(
+        ChecklistItem.objects.filter(stage_id__in=list(by_id)),
+        key=lambda i: (by_id[i.stage_id].pathway.slug, by_id[i.stage_id].pathway.version,
+                       by_id[i.stage_id].order, i.order),
+    )  # fmt: skip
     for item in items:
         stage = by_id[item.stage_id]
         choices_da = " ".join(c.get("da", "") for c in item.choices)
