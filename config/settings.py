@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "validation",
     "decisions",
     "dossier",
+    "assistant",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,11 @@ DOSSIER_VERIFY_PDFA = env_bool("DOSSIER_VERIFY_PDFA", False)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The assistant ("Spørg guiden"): the pathway cited first when several have the same item, and
+# how many days the question log keeps a question (`manage.py purge_questions` deletes older ones).
+ASSISTANT_DEFAULT_PATHWAY = "indkoeb-ce-maerket-ai"
+ASSISTANT_LOG_RETENTION_DAYS = int(os.environ.get("ASSISTANT_LOG_RETENTION_DAYS", "180"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from checklists.roles import Role
 
-from .gates import StageStatus, load_stage_statuses
+from .gates import NextStep, StageStatus, load_stage_statuses, next_step
 from .models import RETIRED, Project
 from .permissions import visible_projects
 
@@ -20,10 +20,15 @@ class ProjectRow:
     # The latest return or stop, shown to the owner until the stage is approved again.
     return_notice: object = None
     notes: list[str] = field(default_factory=list)
+    next_step: NextStep | None = None
 
 
 def dashboard_context(user) -> dict:
-    projects = list(visible_projects(user).prefetch_related("pathway__stages"))
+    projects = list(
+        visible_projects(user)
+        .select_related("approval_requested_by")
+        .prefetch_related("pathway__stages")
+    )
     statuses = load_stage_statuses(projects)
     rows = []
     for project in projects:
@@ -32,6 +37,7 @@ def dashboard_context(user) -> dict:
         row = ProjectRow(project, status, [Role(r).label for r in sorted(roles)])
         if project.owner_id == user.pk and project.state != RETIRED:
             row.return_notice = status.latest_return
+        row.next_step = next_step(project, user, status)
         if project.is_active:
             is_owner = project.owner_id == user.pk
             row.my_items = sum(

@@ -12,6 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -447,3 +450,193 @@ def _user_reasons(project, action, status, user, consultant_only) -> list[Reason
             )
         ]
     return []
+
+
+# --- what now: the next step for one person ------------------------------------------------------
+
+NEXT_RETIRED = "retired"
+NEXT_STOPPED = "stopped"
+NEXT_APPROVE = "approve"
+NEXT_WAIT_FOR_APPROVAL = "wait_for_approval"
+NEXT_RETURNED = "returned"
+NEXT_SIGN_OFF = "sign_off"
+NEXT_ANSWER = "answer"
+NEXT_STAFF_ROLE = "staff_role"
+NEXT_REQUEST_APPROVAL = "request_approval"
+NEXT_WAIT_FOR_REQUEST = "wait_for_request"
+NEXT_WAIT_FOR_OTHERS = "wait_for_others"
+NEXT_LAST_STAGE = "last_stage"
+ITEM_TEXT_CHARS = 80
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What one person should do next on a project, and why, as one sentence."""
+
+    code: str
+    message: str
+    items: tuple[str, ...] = ()
+
+
+def next_step(project: Project, user, status: StageStatus) -> NextStep:
+    """The one sentence the dashboard and the project page show a person about a project.
+
+    Pure like `blocking_reasons`, on which it is built: it reads the project (with its owner,
+    the person who asked for approval and the latest return or stop in `status`) and the stage's
+    checklist, and queries nothing.
+    """
+    roles = status.roles_of(user)
+    consultant = Role.INNOVATION_CONSULTANT.value
+    if project.state == "retired":
+        return NextStep(NEXT_RETIRED, _("Nothing to do: the project has been retired."))
+    notice = status.latest_return
+    if not project.is_active:
+        if notice is not None and notice.action == Action.STOPPED:
+            return NextStep(
+                NEXT_STOPPED,
+                _("Stopped by %(name)s on %(date)s: %(reason)s")
+                % {"name": notice.by, "date": _short_date(notice.at), "reason": notice.comment},
+            )
+        return NextStep(NEXT_STOPPED, _("The project has been stopped."))
+
+    if project.approval_requested_by_id:
+        requester = project.approval_requested_by
+        if consultant in roles and requester.pk != user.pk:
+            if not blocking_reasons(
+                project=project, action=Action.APPROVED, status=status, user=user
+            ):
+                return NextStep(
+                    NEXT_APPROVE,
+                    _("Approve the stage – %(name)s has asked for it.") % {"name": requester},
+                )
+        if consultant in roles:
+            return NextStep(
+                NEXT_WAIT_FOR_APPROVAL,
+                _("Nothing to do for you – another innovation consultant must approve the stage "
+                  "you asked for."),
+            )  # fmt: skip
+        return NextStep(
+            NEXT_WAIT_FOR_APPROVAL,
+            _(
+                "Nothing to do for you – waiting for approval from the innovation "
+                "consultant%(names)s."
+            )
+            % {"names": _names(status, consultant)},
+        )
+
+    is_owner = project.owner_id == getattr(user, "pk", None)
+    # The owner may answer anything, but is told of the items of the roles they hold; for a role
+    # nobody holds, they are told to add someone.
+    mine = [s for s in status.items if s.missing and s.item.role in roles]
+    to_sign = [
+        s for s in status.items if s.answered and s.signoff_missing and s.item.signoff_role in roles
+    ]
+    reasons = checklist_reasons(status)
+    may_request = not blocking_reasons(
+        project=project, action=Action.APPROVAL_REQUESTED, status=status, user=user
+    )
+    if notice is not None and notice.action == Action.RETURNED and (mine or may_request):
+        what = (
+            ngettext("fix item %(items)s", "fix %(count)d items: %(items)s", len(mine))
+            % {"count": len(mine), "items": _first(mine)}
+            if mine
+            else _("ask for approval again when it is fixed")
+        )
+        return NextStep(
+            NEXT_RETURNED,
+            _("Returned by %(name)s on %(date)s: %(what)s (%(reason)s)")
+            % {
+                "name": notice.by,
+                "date": _short_date(notice.at),
+                "what": what,
+                "reason": notice.comment,
+            },
+            _quoted(mine),
+        )
+    if to_sign:
+        return NextStep(
+            NEXT_SIGN_OFF,
+            ngettext(
+                "Give your sign-off on 1 item: %(items)s",
+                "Give your sign-off on %(count)d items: %(items)s",
+                len(to_sign),
+            )
+            % {"count": len(to_sign), "items": _first(to_sign)},
+            _quoted(to_sign),
+        )
+    if mine:
+        return NextStep(
+            NEXT_ANSWER,
+            ngettext(
+                "Answer 1 required item: %(items)s",
+                "Answer %(count)d required items: %(items)s",
+                len(mine),
+            )
+            % {"count": len(mine), "items": _first(mine)},
+            _quoted(mine),
+        )
+    unstaffed = [r for r in reasons if r.code == ROLE_NOT_STAFFED]
+    if unstaffed and is_owner:
+        return NextStep(
+            NEXT_STAFF_ROLE,
+            _("Add a %(role)s to the team – the stage needs one.")
+            % {"role": Role(unstaffed[0].role).label},
+        )
+    if may_request:
+        return NextStep(
+            NEXT_REQUEST_APPROVAL,
+            _("Ask for approval now – every required item is answered."),
+        )
+    if not reasons and project.next_stage() is not None:
+        return NextStep(
+            NEXT_WAIT_FOR_REQUEST,
+            _("Nothing to do for you – waiting for %(name)s to ask for approval.")
+            % {"name": project.owner},
+        )
+    for reason in reasons:
+        if reason.code == SIGNOFF_MISSING:
+            count = len(reason.items)
+            return NextStep(
+                NEXT_WAIT_FOR_OTHERS,
+                ngettext(
+                    "Waiting for the sign-off of %(role)s%(names)s on 1 item.",
+                    "Waiting for the sign-off of %(role)s%(names)s on %(count)d items.",
+                    count,
+                )
+                % {"role": Role(reason.role).label, "names": _names(status, reason.role),
+                   "count": count},
+                reason.items,
+            )  # fmt: skip
+        if reason.code == REQUIRED_UNANSWERED:
+            return NextStep(
+                NEXT_WAIT_FOR_OTHERS,
+                _("Nothing to do for you – waiting for the %(role)s%(names)s.")
+                % {"role": Role(reason.role).label, "names": _names(status, reason.role)},
+                reason.items,
+            )
+        if reason.role:
+            return NextStep(
+                NEXT_WAIT_FOR_OTHERS,
+                _("Nothing to do for you – waiting for the %(role)s%(names)s.")
+                % {"role": Role(reason.role).label, "names": _names(status, reason.role)},
+            )
+        return NextStep(NEXT_WAIT_FOR_OTHERS, reason.message)
+    return NextStep(
+        NEXT_LAST_STAGE,
+        _("Nothing to do for you right now – the project is in its last stage."),
+    )
+
+
+def _short_date(moment) -> str:
+    return date_format(timezone.localtime(moment), "j/n")
+
+
+def _names(status: StageStatus, role: str) -> str:
+    people = status.people_by_role.get(role, [])
+    return f" {', '.join(people)}" if people else ""
+
+
+def _first(statuses: list[ItemStatus]) -> str:
+    """The first item's text, quoted and shortened: one sentence must stay one line's worth."""
+    text = Truncator(statuses[0].item.text).chars(ITEM_TEXT_CHARS)
+    return f"“{text}”" + (" …" if len(statuses) > 1 else "")

@@ -13,7 +13,14 @@ from checklists.models import ChecklistItem, Stage
 from checklists.roles import AnswerType, Role
 
 from .forms import YES_NO_NA_CHOICES, AnswerForm, ReasonForm, ReturnForm, TransitionForm
-from .gates import ItemStatus, StageStatus, blocking_reasons, checklist_reasons, load_stage_status
+from .gates import (
+    ItemStatus,
+    StageStatus,
+    blocking_reasons,
+    checklist_reasons,
+    load_stage_status,
+    next_step,
+)
 from .models import STOPPED, Action, Project
 from .pathway_change import archived_answers, may_change_pathway
 from .permissions import can_edit_answer, can_manage_team, can_sign_off
@@ -168,6 +175,7 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         "gate": gate_panel(project, current_status),
         "return_notice": current_status.latest_return,
         "actions": _actions(project, current_status, user),
+        "next_step": next_step(project, user, current_status),
         "my_roles": [Role(role).label for role in sorted(current_status.roles_of(user))],
         "can_manage_team": can_manage_team(project, user),
         "memberships": project.memberships.select_related("user").order_by(

@@ -57,6 +57,8 @@ def seed_dated_values() -> None:
             DatedValue.objects.create(**fact)
         amendment = importlib.import_module("decisions.migrations.0003_ai_act_dates_as_amended")
         amendment.amend(django_apps, None)
+        thresholds = importlib.import_module("decisions.migrations.0004_eu_thresholds_2026_27")
+        thresholds.seed(django_apps, None)
 
 
 @pytest.fixture

@@ -123,7 +123,10 @@ def test_procurement_route_below_and_outside_the_data():
         ]
         is False
     )
-    unknown = run("procurement_route", "--value", "1644638", "--date", "2026-05-01")
+    later = run("procurement_route", "--value", "1644638", "--date", "2026-05-01")
+    assert (later["eu_procedure_required"], later["threshold_dkk"]) == (True, 1611360)
+    assert (later["valid_from"], later["valid_to"]) == ("2026-01-01", "2027-12-31")
+    unknown = run("procurement_route", "--value", "1644638", "--date", "2028-05-01")
     assert unknown["eu_procedure_required"] is None and unknown["threshold_dkk"] is None
 
 

@@ -47,7 +47,11 @@ def test_seeded_from_domain_md():
     assert threshold.value == Decimal("1644638")
     assert (threshold.valid_from, threshold.valid_to) == (date(2024, 1, 1), date(2025, 12, 31))
     assert threshold.source_url.startswith("https://www.kfst.dk/")
-    assert data.find(KEY, date(2026, 1, 1)) is None  # 2026-27 not known: no guess
+    for day in (date(2026, 1, 1), date(2027, 12, 31)):  # 2026-27: Delegated Reg. 2025/2152
+        later = data.find(KEY, day)
+        assert later.value == Decimal("1611360") and "2025/2152" in later.source_title
+    assert data.find(KEY, date(2028, 1, 1)) is None  # not known: no guess
+    assert data.find(DatedKey.EU_THRESHOLD_LIGHT_REGIME, date(2026, 1, 1)) is None
     assert data.find(DatedKey.EU_THRESHOLD_LIGHT_REGIME, today).value == Decimal("5581350")
     rate = data.find(DatedKey.DISCOUNT_RATE, today)
     assert rate.value == Decimal("0.035") and rate.as_of == date(2021, 1, 7)
@@ -90,7 +94,7 @@ def test_model_validation_for_administrators(fields, message):
 @pytest.mark.django_db
 def test_a_new_period_after_the_last_is_accepted():
     DatedValue(
-        key=KEY, value_decimal=Decimal("1700000"), valid_from=date(2026, 1, 1), source_title="kfst"
+        key=KEY, value_decimal=Decimal("1700000"), valid_from=date(2028, 1, 1), source_title="kfst"
     ).full_clean()
 
 

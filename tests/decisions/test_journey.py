@@ -272,6 +272,9 @@ def test_procurement_route_gives_no_gate_reason_and_uses_today_in_copenhagen(dte
         known = panels.procurement_route_state(dteam.reload())["route"]
     assert (known["eu_procedure_required"], known["threshold_dkk"]) == (True, 1644638)
     with mock.patch.object(panels, "copenhagen_today", return_value=date(2026, 11, 26)):
+        known = panels.procurement_route_state(dteam.reload())["route"]
+    assert (known["eu_procedure_required"], known["threshold_dkk"]) == (True, 1611360)
+    with mock.patch.object(panels, "copenhagen_today", return_value=date(2028, 1, 1)):
         unknown = panels.procurement_route_state(dteam.reload())["route"]
     assert unknown["eu_procedure_required"] is None
     data = TOOLS["procurement_route"].dossier_data(project=dteam.reload(), stage=None)

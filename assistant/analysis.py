@@ -1,0 +1,254 @@
+"""From text to search terms: words, stopwords, a stemmer per language, the synonym groups of
+synonyms.yaml, Danish compounds split into known words, and typos repaired against the words the
+guideline uses. Pure functions over a `Vocabulary`; the index (index.py) builds one per language."""
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import Stemmer
+import yaml
+from bm25s.stopwords import STOPWORDS_DANISH, STOPWORDS_EN
+from rapidfuzz import fuzz, process
+
+SYNONYMS_FILE = Path(__file__).resolve().parent / "synonyms.yaml"
+LANGUAGES = ("da", "en")
+STEMMER_NAMES = {"da": "danish", "en": "english"}
+# Question words are stopwords to a search engine, but "how many" and "who" carry meaning in a
+# question about a checklist, so a few are kept.
+KEEP = {"hvem", "hvor", "who", "many"}
+STOPWORDS = {
+    "da": (set(STOPWORDS_DANISH) | {"mon", "lave", "laver", "gøre", "gør", "bruge", "vores"})
+    - KEEP,
+    "en": (set(STOPWORDS_EN) | {"we", "our", "us", "do", "does", "need", "should"}) - KEEP,
+}
+WORD = re.compile(r"[^\W_]+")
+SYNONYM_WEIGHT = 0.6  # a synonym's terms count less than the person's own words
+MIN_FUZZY_LENGTH = 5  # shorter words are too often another real word one letter away
+FUZZY_CUTOFF = 89
+PREFIX_WEIGHT = 0.8  # another form of the word ("evaluerer" -> evaluering)
+MIN_PREFIX = 5
+FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "é": "e", "ü": "u"})
+MIN_PART = 4  # the shortest part of a split compound
+
+
+def fold(word: str) -> str:
+    return word.translate(FOLD)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words; hyphens and other punctuation separate them ("EU-udbud" -> eu, udbud)."""
+    return WORD.findall(text.lower())
+
+
+@cache
+def stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(STEMMER_NAMES[language])
+
+
+def stem(word: str, language: str) -> str:
+    return stemmer(language).stemWord(word)
+
+
+def content_words(text: str, language: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS[language]]
+
+
+def terms(text: str, language: str) -> list[str]:
+    """The stemmed content words of a text: what the index stores for a passage."""
+    return [stem(w, language) for w in content_words(text, language)]
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    groups: tuple[tuple[str, ...], ...]
+    intents: dict[str, tuple[str, ...]]
+
+
+@cache
+def load_synonyms(path: Path = SYNONYMS_FILE) -> Synonyms:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    groups = tuple(tuple(_phrase(t) for t in group) for group in data.get("groups", []))
+    intents = {
+        name: tuple(_phrase(t) for t in phrases)
+        for name, phrases in (data.get("project_intents") or {}).items()
+    }
+    return Synonyms(groups=groups, intents=intents)
+
+
+def _phrase(text: str) -> str:
+    return " ".join(words(str(text)))
+
+
+def contains_phrase(haystack: str, phrase: str) -> bool:
+    """Whether the normalised text contains the phrase as whole words."""
+    return f" {phrase} " in f" {haystack} "
+
+
+@dataclass
+class Vocabulary:
+    """What the guideline's passages in one language use: their words and their stems."""
+
+    language: str
+    surface: set[str] = field(default_factory=set)
+    stems: set[str] = field(default_factory=set)
+    document_frequency: dict[str, int] = field(default_factory=dict)
+    documents: int = 0
+
+    def __post_init__(self):
+        self._surface_list = sorted(self.surface)
+        # "leverandor" is "leverandør" typed without Danish letters
+        self._folded = {}
+        for word in self._surface_list:
+            self._folded.setdefault(fold(word), word)
+        self._stem_list = sorted(self.stems)
+
+    def idf(self, stem_: str) -> float:
+        """How specific a stem is: high for rare ones, highest for one the guideline lacks."""
+        df = self.document_frequency.get(stem_, 0)
+        return math.log((self.documents - df + 0.5) / (df + 0.5) + 1)
+
+    def knows(self, word: str) -> bool:
+        return word in self.surface or stem(word, self.language) in self.stems
+
+
+@dataclass(frozen=True)
+class Query:
+    """The weighted stems to search for, and how the question's words were read."""
+
+    weights: dict[str, float]
+    content_words: tuple[str, ...]
+    known_words: tuple[str, ...]  # content words the guideline knows (after repair)
+    repaired: dict[str, str]  # typo -> the guideline's word
+    known_share: float = 0.0  # the share of the question's specificity the guideline knows
+
+
+def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) -> Query:
+    language = vocabulary.language
+    weights: dict[str, float] = {}
+    repaired: dict[str, str] = {}
+    known: list[str] = []
+
+    def add(stem_: str, weight: float) -> None:
+        if stem_ in vocabulary.stems:
+            weights[stem_] = max(weights.get(stem_, 0.0), weight)
+
+    own = content_words(question, language)
+    for word in own:
+        parts = read_word(word, vocabulary)
+        if parts != [word] and len(parts) == 1:
+            repaired[word] = parts[0]
+        if parts:
+            known.append(word)
+            for part in parts:
+                add(stem(part, language), 1.0)
+            continue
+        forms = other_forms(word, vocabulary)
+        if forms:
+            known.append(word)
+        for form in forms:
+            add(form, PREFIX_WEIGHT)
+
+    # Synonyms are matched on the question with its typos repaired, so "leverandor" finds the
+    # group of "leverandør"; a word of a matched group counts as known.
+    normalised = " ".join(repaired.get(w, w) for w in words(question))
+    for group in synonyms.groups:
+        matched = [term for term in group if contains_phrase(normalised, term)]
+        if not matched:
+            continue
+        for term in matched:
+            known += [w for w in words(term) if w in own and w not in known]
+        # When the person's own term is foreign to the guideline ("DBA"), its synonyms stand in
+        # for it at full weight.
+        stand_in = all(not vocabulary.knows(w) for t in matched for w in words(t))
+        weight = 1.0 if stand_in else SYNONYM_WEIGHT
+        for term in group:
+            # A phrase is one term: its words share the weight.
+            phrase = content_words(term, language)
+            for word in phrase:
+                add(stem(word, language), weight / len(phrase))
+    return Query(
+        weights=weights,
+        content_words=tuple(own),
+        known_words=tuple(known),
+        repaired=repaired,
+        known_share=known_share(own, known, vocabulary),
+    )
+
+
+def known_share(own: list[str], known: list[str], vocabulary: Vocabulary) -> float:
+    """The share of the question's content the guideline knows, each word weighted by its
+    specificity (IDF): a question whose telling words are all foreign to the guideline ("a
+    Christmas greeting for the ward") is not made answerable by its common ones."""
+    if not own:
+        return 0.0
+    unknown_weight = vocabulary.idf("")  # as specific as a word no passage has
+    total = known_weight = 0.0
+    for word in own:
+        stem_ = stem(word, vocabulary.language)
+        weight = vocabulary.idf(stem_) if stem_ in vocabulary.stems else unknown_weight
+        if word in known and stem_ not in vocabulary.stems:
+            weight = unknown_weight * 0.75  # a repaired or synonym word: specific, but known
+        total += weight
+        if word in known:
+            known_weight += weight
+    return known_weight / total
+
+
+def read_word(word: str, vocabulary: Vocabulary) -> list[str]:
+    """The guideline's word(s) for a word of the question: itself when known, else the parts of
+    a compound ("leverandørdialog" -> leverandør, dialog), else the nearest word (a typo), else
+    nothing."""
+    if vocabulary.knows(word) or word.isdigit():
+        return [word]
+    if fold(word) in vocabulary._folded:
+        return [vocabulary._folded[fold(word)]]
+    parts = split_compound(word, vocabulary)
+    if parts:
+        return parts
+    if len(word) >= MIN_FUZZY_LENGTH:
+        match = process.extractOne(
+            word, vocabulary._surface_list, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+        )
+        if match:
+            return [match[0]]
+    return []
+
+
+def compound_heads(surface: set[str]) -> dict[str, str]:
+    """For each long word, the longest word it ends with ("informationssikkerhedsvurderingen" ->
+    "sikkerhedsvurderingen"): Danish compounds end in their head, so a passage about the compound
+    is also about the head."""
+    heads = {}
+    for word in surface:
+        if len(word) < MIN_PART * 2 + 1:
+            continue
+        for start in range(MIN_PART - 1, len(word) - MIN_PREFIX + 1):
+            if word[start:] in surface:
+                heads[word] = word[start:]
+                break
+    return heads
+
+
+def other_forms(word: str, vocabulary: Vocabulary) -> list[str]:
+    """Stems of the guideline that begin with the word's stem: other inflections or derivations
+    of it (the stemmer leaves "evaluerer" and "evaluering" apart)."""
+    root = stem(word, vocabulary.language)
+    if len(root) < MIN_PREFIX:
+        return []
+    forms = [s for s in vocabulary._stem_list if s.startswith(root)]
+    return sorted(forms, key=len)[:3]
+
+
+def split_compound(word: str, vocabulary: Vocabulary) -> list[str]:
+    """Two known words, optionally joined by a linking -s- or -e- (Danish compounds)."""
+    for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+        left, right = word[:cut], word[cut:]
+        if not vocabulary.knows(right):
+            continue
+        for head in (left, left[:-1] if left[-1:] in ("s", "e") else None):
+            if head and len(head) >= MIN_PART and vocabulary.knows(head):
+                return [head, right]
+    return []

@@ -1,0 +1,81 @@
+"""The assistant's evaluation: Recall@5, MRR@10, declined shares and latency per question, on all
+questions of tests/assistant/questions.yaml and on the held-out part, against a throw-away SQLite
+database with the shipped pathways loaded (indexed before timing).
+
+    .venv/bin/python bench/assistant.py [--failures]
+
+`--failures` lists the training questions that miss (never the held-out ones: they are for
+measuring, not tuning).
+"""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(workdir: Path) -> None:
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--failures", action="store_true")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-assistant-"))
+    try:
+        setup_django(workdir)
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        call_command("load_pathways", verbosity=0)
+        from assistant.evaluation import figures, load_questions, misses, run
+
+        questions = load_questions()
+        outcomes = run(questions)
+        parts = {
+            "all": outcomes,
+            "training": [o for o in outcomes if not o.question.holdout],
+            "held-out": [o for o in outcomes if o.question.holdout],
+        }
+        for name, part in parts.items():
+            f = figures(part)
+            print(
+                f"{name:>9}: {f['questions']} questions ({f['covered']} covered, "
+                f"{f['uncovered']} uncovered) · Recall@5 {f['recall_at_5']:.3f} · "
+                f"MRR@10 {f['mrr_at_10']:.3f} · uncovered declined {f['uncovered_declined']:.1%}"
+                f" · covered wrongly declined {f['covered_declined']:.1%} · "
+                f"median {f['median_ms']:.2f} ms · p95 {f['p95_ms']:.2f} ms"
+            )
+            for problem in misses(f):
+                print(f"           below target: {problem}")
+        if args.failures:
+            for o in parts["training"]:
+                q = o.question
+                bad = (q.covered and (o.declined or not o.rank or o.rank > 5)) or (
+                    not q.covered and not o.declined
+                )
+                if bad:
+                    print(f"MISS [{q.language}] {q.text!r} expect={list(q.expect)} "
+                          f"rank={o.rank} declined={o.declined} got={o.keys[:5]}")  # fmt: skip
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
