@@ -125,11 +125,19 @@ class Query:
     known_share: float = 0.0  # the share of the question's specificity the guideline knows
 
 
+# How sure the reading of a question word is: the guideline's own word (or a synonym of it) is
+# certain; a compound read as two known words, or a typo repaired, is likely; a word that only
+# shares its beginning with one of the guideline's ("digt" with "digital") is weak evidence that
+# the question is about the guideline's subject at all.
+SURE, LIKELY, WEAK = 1.0, 0.6, 0.3
+
+
 def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) -> Query:
     language = vocabulary.language
     weights: dict[str, float] = {}
     repaired: dict[str, str] = {}
     known: list[str] = []
+    sureness: dict[str, float] = {}
 
     def add(stem_: str, weight: float) -> None:
         if stem_ in vocabulary.stems:
@@ -142,12 +150,15 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
             repaired[word] = parts[0]
         if parts:
             known.append(word)
+            exact = parts == [word] or fold(parts[0]) == fold(word)
+            sureness[word] = SURE if exact else LIKELY
             for part in parts:
                 add(stem(part, language), 1.0)
             continue
         forms = other_forms(word, vocabulary)
         if forms:
             known.append(word)
+            sureness[word] = WEAK
         for form in forms:
             add(form, PREFIX_WEIGHT)
 
@@ -160,6 +171,7 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
             continue
         for term in matched:
             known += [w for w in words(term) if w in own and w not in known]
+            sureness.update({w: SURE for w in words(term) if w in own})
         # When the person's own term is foreign to the guideline ("DBA"), its synonyms stand in
         # for it at full weight.
         stand_in = all(not vocabulary.knows(w) for t in matched for w in words(t))
@@ -174,11 +186,13 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
         content_words=tuple(own),
         known_words=tuple(known),
         repaired=repaired,
-        known_share=known_share(own, known, vocabulary),
+        known_share=known_share(own, known, vocabulary, sureness),
     )
 
 
-def known_share(own: list[str], known: list[str], vocabulary: Vocabulary) -> float:
+def known_share(
+    own: list[str], known: list[str], vocabulary: Vocabulary, sureness: dict[str, float] | None
+) -> float:
     """The share of the question's content the guideline knows, each word weighted by its
     specificity (IDF): a question whose telling words are all foreign to the guideline ("a
     Christmas greeting for the ward") is not made answerable by its common ones."""
@@ -193,7 +207,7 @@ def known_share(own: list[str], known: list[str], vocabulary: Vocabulary) -> flo
             weight = unknown_weight * 0.75  # a repaired or synonym word: specific, but known
         total += weight
         if word in known:
-            known_weight += weight
+            known_weight += weight * (sureness or {}).get(word, SURE)
     return known_weight / total
 
 

@@ -111,9 +111,11 @@ def test_a_stop_reason_is_shown_to_the_owner(client, team):
     page = client.get(f"/projects/{team.project.pk}/").content.decode()
     assert 'id="return-notice"' in page and "Ingen budget." in page
     assert "Ingen budget." in client.get("/").content.decode()
-    # Other members are not told on their dashboard (the owner acts on it).
+    # Only the owner has it under "Venter på dig" (the owner acts on it).
     client.force_login(team.lawyer)
-    assert "Ingen budget." not in client.get("/").content.decode()
+    dashboard = client.get("/").content.decode()
+    awaiting = dashboard.split('id="awaits-heading"')[1].split("</section>")[0]
+    assert "Ingen budget." not in awaiting
 
 
 def test_history_shows_old_and_new_values_and_filters(client, team):

@@ -25,7 +25,7 @@ def keys(answer) -> list[str]:
         ("konsekvensanalyse", "legal.dpia_done"),
         ("DBA", "legal.data_processing_agreement"),
         ("databehandleraftale", "legal.data_processing_agreement"),
-        ("leverandørdialog", "market_dialogue.equal_treatment"),
+        ("leverandørdialog", "market_dialogue"),
         ("Skal alle leverandorer have de samme oplysninger?", "market_dialogue.equal_treatment"),
         ("Hvor mange patienter skal vi teste på?", "retrospective_validation.sample_size"),
         ("Hvor længe gemmes lydoptagelser fra tale-til-tekst?", "agreement.audio_retention"),
@@ -39,8 +39,9 @@ def test_english_questions_and_citation_fields(shipped):
     answer = answer_question("Do we need a data protection impact assessment?", language="en")
     first = answer.citations[0]
     assert first.key == "legal.dpia_done" and first.kind == "item"
-    assert first.pathway == "indkoeb-ce-maerket-ai" and first.version == 2
-    assert first.url == "/guide/indkoeb-ce-maerket-ai/v2/#item-legal.dpia_done"
+    newest = Pathway.objects.filter(slug="indkoeb-ce-maerket-ai").order_by("-version").first()
+    assert first.pathway == "indkoeb-ce-maerket-ai" and first.version == newest.version
+    assert first.url == f"/guide/indkoeb-ce-maerket-ai/v{newest.version}/#item-legal.dpia_done"
     assert "DPIA" in first.title and first.role
 
 
@@ -150,7 +151,9 @@ def test_ask_command_refuses_a_project_the_user_may_not_see(team):
 def test_an_english_question_in_the_danish_interface(shipped):
     answer = answer_question("Do we need a data processing agreement?", language="da")
     assert "legal.data_processing_agreement" in keys(answer)
-    assert answer.citations[0].title.startswith("Upload the data processing agreement")
+    # Read in English although the interface is Danish: the titles are the English ones.
+    dpa = next(c for c in answer.citations if c.key == "legal.data_processing_agreement")
+    assert dpa.title.startswith("Upload the data processing agreement")
 
 
 @pytest.mark.parametrize("question", ["Hvem skal godkende?", "Who must approve?", "hvad nu"])
