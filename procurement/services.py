@@ -19,7 +19,13 @@ from . import evidence_files, journal
 from .gates import load_stage_status
 from .guards import lock_project, require_stage_open
 from .models import Action, Answer, Evidence, Membership, Project, SignOff
-from .permissions import can_edit_answer, can_manage_team, can_sign_off
+from .permissions import (
+    can_edit_answer,
+    can_manage_team,
+    can_sign_off,
+    roles_of,
+    team_change_refusal,
+)
 
 NO_ORGANISATION = "Your user is not attached to an organisation. Ask an administrator."
 OWN_ANSWER = gettext_noop(
@@ -78,9 +84,21 @@ def _member_data(membership: Membership) -> dict:
     }
 
 
-def add_member(*, project: Project, by, user, role: str) -> Membership:
-    if not can_manage_team(project, by):
+def _require_team_change(project: Project, by, role: str, **kwargs) -> None:
+    """Refuse a team change the team rule forbids: 403 for someone who may not manage the team
+    at all, otherwise a ValidationError saying why (kept for the form)."""
+    by_roles = roles_of(project, by)
+    if not can_manage_team(project, by, by_roles=by_roles):
         raise PermissionDenied
+    refusal = team_change_refusal(project, by, role, by_roles=by_roles, **kwargs)
+    if refusal is not None:
+        raise ValidationError(_(refusal) % {"role": Role(role).label}, code="team_rule")
+
+
+def add_member(*, project: Project, by, user, role: str) -> Membership:
+    """Give `user` a role on the project, within the team rule (`permissions.team_change_refusal`:
+    approving roles only from an administrator or a holder of an approving role, never to
+    oneself or to the owner), and journal the grant. Refused: nothing written."""
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
     if not user.is_active:
@@ -89,8 +107,7 @@ def add_member(*, project: Project, by, user, role: str) -> Membership:
         raise ValidationError(_("Only people from the project's organisation can be added."))
     with transaction.atomic():
         locked = lock_project(project)
-        if not can_manage_team(locked, by):
-            raise PermissionDenied
+        _require_team_change(locked, by, role, user=user)
         if Membership.objects.filter(project=locked, user=user, role=role).exists():
             raise ValidationError(
                 _("%(user)s already has the role %(role)s.")
@@ -109,14 +126,14 @@ def add_member(*, project: Project, by, user, role: str) -> Membership:
 
 
 def remove_member(*, project: Project, by, membership: Membership) -> None:
-    if not can_manage_team(project, by) or membership.project_id != project.pk:
+    """Take a role away within the same team rule as giving it, and journal the removal."""
+    if membership.project_id != project.pk:
         raise PermissionDenied
     if membership.user_id == project.owner_id and membership.role == Role.CLINICIAN:
         raise ValidationError(_("The owner cannot be removed from the project."))
     with transaction.atomic():
         locked = lock_project(project)
-        if not can_manage_team(locked, by):
-            raise PermissionDenied
+        _require_team_change(locked, by, membership.role, user=membership.user, removing=True)
         current = Membership.objects.filter(pk=membership.pk, project=locked).first()
         if current is None:
             return  # removed a moment ago by someone else: nothing left to do or record

@@ -26,7 +26,13 @@ from .pathway_change import (
     plan_pathway_change,
     upgrade_project,
 )
-from .permissions import can_manage_team, get_visible_project, require
+from .permissions import (
+    can_manage_team,
+    get_visible_project,
+    require,
+    roles_of,
+    team_change_refusal,
+)
 from .project_page import item_context, project_context
 from .transitions import TransitionBlocked, perform_transition, request_approval
 
@@ -91,12 +97,25 @@ def project_detail(request: HttpRequest, project_id: int, stage_key: str | None 
 @require_GET
 def team(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_visible_project(request.user, project_id)
-    return _team_page(request, project, MemberForm(project=project))
+    return _team_page(request, project, MemberForm(project=project, by=request.user))
 
 
 def _team_page(request, project, member_form, status: int = 200) -> HttpResponse:
     context = project_context(project, request.user)
-    context.update(tab="team", member_form=member_form)
+    by_roles = roles_of(project, request.user)
+    context.update(
+        tab="team",
+        member_form=member_form,
+        removable_ids={
+            membership.pk
+            for membership in context["memberships"]
+            if team_change_refusal(
+                project, request.user, membership.role, removing=True, by_roles=by_roles
+            )
+            is None
+            and not (membership.user_id == project.owner_id and membership.role == "clinician")
+        },
+    )
     return render(request, "procurement/team.html", context, status=status)
 
 
@@ -105,7 +124,7 @@ def _team_page(request, project, member_form, status: int = 200) -> HttpResponse
 def member_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_visible_project(request.user, project_id)
     require(can_manage_team(project, request.user))
-    form = MemberForm(request.POST, project=project)
+    form = MemberForm(request.POST, project=project, by=request.user)
     if form.is_valid():
         try:
             membership = services.add_member(project=project, by=request.user, **form.cleaned_data)
