@@ -26,6 +26,7 @@ from .pathway_change import (
     plan_pathway_change,
     upgrade_project,
 )
+from .health import database_problem
 from .permissions import (
     can_manage_team,
     get_visible_project,
@@ -48,13 +49,11 @@ TRANSITION_FORMS = {
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the app and its database answer, 503 otherwise. No login: load balancers use it."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    """200 when the app and its database answer and the database holds the app's schema, 503
+    otherwise (a missing SQLite file is not created). No login: load balancers use it."""
+    problem = database_problem(connection)
+    if problem is not None:
+        return JsonResponse({"status": "error", "database": problem}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
