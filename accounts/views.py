@@ -10,7 +10,5 @@ def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **k
     language that says how long the lock lasts and who can lift it."""
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
-    response: HttpResponse = render(
-        request, "registration/locked_out.html", context, status=429
-    )
+    response: HttpResponse = render(request, "registration/locked_out.html", context, status=429)
     return response

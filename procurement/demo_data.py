@@ -170,7 +170,7 @@ def create_case(case: dict, users: dict[str, User]) -> tuple[Project, bool]:
         for role in roles:
             if username == owner.username and role == "clinician":
                 continue
-            # The approving roles come from the administrator (the team rule); the rest from the owner.
+            # Approving roles come from the administrator (the team rule); the rest from the owner.
             by = users["admin"] if role in APPROVING_ROLES else owner
             services.add_member(project=project, by=by, user=users[username], role=role)
     target = case["stage"]

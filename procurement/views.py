@@ -18,6 +18,7 @@ from . import evidence_files, services
 from .dashboard import dashboard_context
 from .forms import AnswerForm, MemberForm, ProjectForm, ReasonForm, ReturnForm, TransitionForm
 from .gates import FOUR_EYES, ROLE_REQUIRED, blocking_reasons, load_stage_status
+from .health import database_problem
 from .history import HistoryFilter, chain_status, history_filter_choices, history_rows
 from .models import Action, Evidence, Membership
 from .pathway_change import (
@@ -26,7 +27,6 @@ from .pathway_change import (
     plan_pathway_change,
     upgrade_project,
 )
-from .health import database_problem
 from .permissions import (
     can_manage_team,
     get_visible_project,

@@ -60,7 +60,11 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, team, setti
     assert other.status_code == 302
     client.logout()
     same = attempt(
-        client, "consultant", "pw", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.1"
+        client,
+        "consultant",
+        "pw",
+        REMOTE_ADDR="10.1.1.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.1",
     )
     assert same.status_code == 429
 

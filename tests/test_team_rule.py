@@ -12,8 +12,7 @@ from django.utils import translation
 
 from procurement import services
 from procurement.forms import MemberForm
-from procurement.gates import OWNER_NOT_DECIDER, ROLE_REQUIRED, blocking_reasons
-from procurement.gates import load_stage_status
+from procurement.gates import OWNER_NOT_DECIDER, ROLE_REQUIRED, blocking_reasons, load_stage_status
 from procurement.models import Action, HistoryEntry, Membership
 from procurement.permissions import (
     APPROVER_GRANTED_BY,
@@ -199,7 +198,9 @@ def test_an_owner_holding_the_consultant_role_still_does_not_decide(team, action
 
 
 def test_an_owner_holding_the_consultant_role_cannot_reopen(team):
-    perform_transition(project=team.reload(), action=Action.STOPPED, by=team.consultant, comment="x")
+    perform_transition(
+        project=team.reload(), action=Action.STOPPED, by=team.consultant, comment="x"
+    )
     Membership.objects.create(
         project=team.project, user=team.clinician, role="innovation_consultant"
     )

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from .kinds import UploadKind
 from .metrics.scribe import ERROR_COLUMNS, PDQI9_ITEMS
@@ -29,6 +29,12 @@ MAX_ROWS = 500_000
 MAX_SUBGROUP_COLUMNS = 10
 MAX_SUBGROUP_LEVELS = 50
 EXTENSIONS = ("csv", "xlsx")
+
+UNCLOSED_QUOTE = gettext_noop(
+    'row %(row)d: a quotation mark (") starts a cell that does not end on the same row. Remove '
+    "the quotation mark or close it; nothing was imported."
+)
+WRONG_WIDTH = gettext_noop("%(count)d cells, but the first row names %(expected)d columns")
 
 
 class ParseError(Exception):
@@ -325,8 +331,24 @@ def _delimiter(text: str) -> str:
 
 
 def _csv_rows(data: bytes) -> Iterator[list]:
+    """The file's rows. A quotation mark that opens a cell and is not closed on the same line
+    would swallow the rows after it (Python's csv module reads on to the next quotation mark, or
+    to the end of the file): such a row is refused by its line number, so the file imports
+    nothing. Results files have no cells that span lines."""
     text = _decode(data)
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    line = 0  # the line the last row ended on
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ParseError([_(UNCLOSED_QUOTE) % {"row": line + 1}]) from exc
+        if reader.line_num > line + 1 and any("\n" in cell or "\r" in cell for cell in row):
+            raise ParseError([_(UNCLOSED_QUOTE) % {"row": line + 1}])
+        line = reader.line_num
+        yield row
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list]:
@@ -368,15 +390,20 @@ def parse_upload(
     extension = Path(filename).suffix.lower().lstrip(".")
     if extension not in EXTENSIONS:
         raise ParseError([_("Upload a CSV or an Excel (.xlsx) file.")])
-    rows = _xlsx_rows(data) if extension == "xlsx" else _csv_rows(data)
-    return _read_table(rows, kind, max_rows)
+    if extension == "xlsx":
+        return _read_table(_xlsx_rows(data), kind, max_rows)
+    # A CSV row with more or fewer cells than the header has lost or gained a separator (or a
+    # quote joined cells): its values would land in the wrong columns.
+    return _read_table(_csv_rows(data), kind, max_rows, exact_width=True)
 
 
 def parse_file(path: Path, kind: str) -> ParsedTable:
     return parse_upload(Path(path).read_bytes(), str(path), kind)
 
 
-def _read_table(rows: Iterator[list], kind: str, max_rows: int) -> ParsedTable:
+def _read_table(
+    rows: Iterator[list], kind: str, max_rows: int, *, exact_width: bool = False
+) -> ParsedTable:
     columns = _columns(kind)
     header = None
     for header_row in rows:
@@ -400,7 +427,11 @@ def _read_table(rows: Iterator[list], kind: str, max_rows: int) -> ParsedTable:
             continue
         if table.n_rows >= max_rows:
             raise ParseError([_("The file has more than %(max)d rows.") % {"max": max_rows}])
-        values, problems = _read_row(raw, columns, positions)
+        if exact_width and len(raw) != len(header):
+            problems = [_(WRONG_WIDTH) % {"count": len(raw), "expected": len(header)}]
+            values = {}
+        else:
+            values, problems = _read_row(raw, columns, positions)
         if not problems:
             key = tuple(values[name] for name in key_names)
             if key in seen_keys:

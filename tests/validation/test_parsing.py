@@ -225,3 +225,38 @@ def test_errors_and_time_formats():
 )
 def test_numbers_written_the_danish_or_the_english_way(text, value):
     assert read_number(text) == value
+
+
+def test_a_cell_starting_with_a_quote_does_not_swallow_the_rows_after_it():
+    """100 rows in, 80 imported, no error: the report. Now the row is named and nothing is read."""
+    rows = [f"{i};0,5;{i % 2}" for i in range(1, 101)]
+    rows[19] = '"20;0,5;0'  # row 21 in the spreadsheet
+    data = ("id;score;outcome\n" + "\n".join(rows) + "\n").encode()
+    messages = errors_of(data)
+    assert len(messages) == 1 and messages[0].startswith("row 21: a quotation mark")
+
+
+def test_a_quote_closed_rows_later_is_refused_too():
+    rows = [f"{i};0,5;{i % 2}" for i in range(1, 31)]
+    rows[4] = '"5;0,5;1'
+    rows[9] = '10";0,5;1'
+    data = ("id;score;outcome\n" + "\n".join(rows) + "\n").encode()
+    assert errors_of(data)[0].startswith("row 6: a quotation mark")
+
+
+def test_a_quote_in_the_middle_of_a_quoted_cell_is_refused():
+    data = b'id;score;outcome\n1;0,5;1\n"2"x;0,5;1\n'
+    assert errors_of(data)[0].startswith("row 3: a quotation mark")
+
+
+def test_a_row_with_the_wrong_number_of_cells_is_a_row_error():
+    data = b"id;score;outcome\n1;0,5;1\n2;0,5;1;9\n3;0,5\n4;0,5;0\n"
+    assert errors_of(data) == [
+        "row 3: 4 cells, but the first row names 3 columns",
+        "row 4: 2 cells, but the first row names 3 columns",
+    ]
+
+
+def test_quoted_cells_on_one_line_still_work():
+    data = b'id;score;outcome\n"1";"0,5";"1"\n"2;b";0,5;0\n'
+    assert parse_upload(data, "a.csv", "classification").columns["id"] == ["1", "2;b"]
