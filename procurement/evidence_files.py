@@ -6,6 +6,7 @@ so a renamed executable or HTML page is refused. Files are served only through
 """
 
 import hashlib
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,8 +109,16 @@ def _read_all(upload: UploadedFile) -> bytes:
     return data
 
 
+def original_name(name: str) -> str:
+    """The name a file is listed under: its last path part, in Unicode NFC. macOS sends
+    "ø" or "é" decomposed (NFD), Windows composed (NFC): the same name must be the same text, or
+    a search, a duplicate check or a dossier list would treat them as two files."""
+    return unicodedata.normalize("NFC", Path(name).name)[:255] or "file"
+
+
 def store_upload(upload: UploadedFile, *, project_id: int, content_type: str) -> StoredFile:
     """Write the file under a generated name and return its metadata, SHA-256 included."""
+    original = original_name(upload.name)
     stored_name = uuid.uuid4().hex
     folder = Path(settings.EVIDENCE_ROOT) / str(int(project_id))
     folder.mkdir(parents=True, exist_ok=True)
@@ -120,7 +129,6 @@ def store_upload(upload: UploadedFile, *, project_id: int, content_type: str) ->
             digest.update(chunk)
             size += len(chunk)
             out.write(chunk)
-    original = Path(upload.name).name[:255] or "file"
     return StoredFile(stored_name, original, content_type, size, digest.hexdigest())
 
 

@@ -142,3 +142,23 @@ def test_original_name_never_reaches_the_file_system(client, legal, settings):
     assert evidence.original_name == "evil.pdf"
     files = list(settings.EVIDENCE_ROOT.rglob("*"))
     assert all("evil" not in path.name for path in files)
+
+
+def test_names_in_nfd_and_nfc_are_stored_as_one_name(client, legal):
+    import unicodedata
+
+    composed = "Mødereferat – sikkerhed é.pdf"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert upload(client, legal, decomposed, PDF).status_code == 200
+    assert upload(client, legal, composed, PDF + b"%").status_code == 200
+    names = set(Evidence.objects.values_list("original_name", flat=True))
+    assert names == {composed}
+    assert Answer.objects.get(item__key="legal.dpia").value == composed
+
+
+def test_original_names_are_nfc_and_only_the_last_path_part():
+    from procurement.evidence_files import original_name
+
+    assert original_name("e\u0301t\u00e9.csv") == "\u00e9t\u00e9.csv"
+    assert original_name("C:/x/../a\u030a.xlsx") == "\u00e5.xlsx"
