@@ -27,7 +27,9 @@ from .permissions import (
     team_change_refusal,
 )
 
-NO_ORGANISATION = "Your user is not attached to an organisation. Ask an administrator."
+NO_ORGANISATION = gettext_noop(
+    "Your user is not attached to an organisation. Ask an administrator."
+)
 OWN_ANSWER = gettext_noop(
     "You wrote this answer yourself, so it already counts as signed by you. A sign-off confirms "
     "another person's answer."
