@@ -18,6 +18,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .archives import ArchiveRefused, check_zip
+
 # extension -> content type we send back
 ALLOWED = {
     "pdf": "application/pdf",
@@ -87,11 +89,19 @@ def check_upload(upload: UploadedFile) -> str:
     upload.seek(0)
     if extension in TEXT_EXTENSIONS:
         matches = _looks_like_text(head) and filetype.guess(head) is None
-    else:
-        kind = filetype.guess(
-            head if extension in {"pdf", "png", "jpg", "jpeg"} else _read_all(upload)
-        )
+    elif extension in {"pdf", "png", "jpg", "jpeg"}:
+        kind = filetype.guess(head)
         matches = kind is not None and kind.mime == ALLOWED[extension]
+    else:
+        data = _read_all(upload)
+        kind = filetype.guess(data)
+        matches = kind is not None and kind.mime == ALLOWED[extension]
+        if matches:
+            # Whoever opens it later (Word, Excel, a dossier tool) must not meet a zip bomb.
+            try:
+                check_zip(data)
+            except ArchiveRefused as exc:
+                raise ValidationError(exc.message) from exc
     if not matches:
         raise ValidationError(
             _("The file's content does not match its name (.%(ext)s). Upload the original file.")

@@ -162,3 +162,15 @@ def test_original_names_are_nfc_and_only_the_last_path_part():
 
     assert original_name("e\u0301t\u00e9.csv") == "\u00e9t\u00e9.csv"
     assert original_name("C:/x/../a\u030a.xlsx") == "\u00e5.xlsx"
+
+
+def test_an_office_file_that_unpacks_to_far_more_is_refused(client, legal, settings):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr("xl/workbook.xml", "<x/>")
+        archive.writestr("xl/sharedStrings.xml", b"<si><t>A</t></si>" * 1_000_000)
+    response = upload(client, legal, "budget.xlsx", buffer.getvalue())
+    assert response.status_code == 422
+    assert not Evidence.objects.exists()
