@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "procurement.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -186,6 +187,13 @@ DOSSIER_VERIFY_PDFA = env_bool("DOSSIER_VERIFY_PDFA", False)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The whole request body, files included: the largest upload plus room for the form's fields.
+# Set the proxy's limit (nginx: client_max_body_size) to the same.
+MAX_REQUEST_BYTES = max(EVIDENCE_MAX_BYTES, VALIDATION_UPLOAD_MAX_BYTES) + 1024 * 1024
+# Django's temporary upload files, in a folder of the app's own so that `manage.py clean_orphans`
+# finds those a killed process left behind.
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "var" / "uploads"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -11,6 +11,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EVIDENCE_ROOT = Path(tempfile.mkdtemp(prefix="evidence-"))  # noqa: F405
 DOSSIER_ROOT = Path(tempfile.mkdtemp(prefix="dossiers-"))  # noqa: F405
+FILE_UPLOAD_TEMP_DIR = tempfile.mkdtemp(prefix="uploads-")
 # Background jobs run at once, in the test's own thread and transaction.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

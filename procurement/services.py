@@ -202,67 +202,76 @@ def save_answer(
         value = stored.original_name
     try:
         with transaction.atomic():
-            locked, status = _lock_for_item(
-                project, item, by, check=can_edit_answer, seen_state=seen_state
+            answer = _write_answer(
+                project, item, by, value, justification, stored=stored, seen_state=seen_state
             )
-            answer = (
-                Answer.objects.select_for_update(of=("self",))
-                .select_related("evidence")
-                .filter(project=locked, item=item)
-                .first()
-            )
-            evidence = answer.evidence if answer is not None else None
-            if stored is not None:
-                evidence = Evidence.objects.create(
-                    project=locked,
-                    item=item,
-                    original_name=stored.original_name,
-                    stored_name=stored.stored_name,
-                    content_type=stored.content_type,
-                    size=stored.size,
-                    sha256=stored.sha256,
-                    uploaded_by=by,
-                )
-            if answer is not None and (
-                answer.value,
-                answer.justification,
-                answer.evidence_id,
-            ) == (value, justification, evidence.pk if evidence else None):
-                return answer  # nothing changed: keep the revision and its sign-off
-            before = answer_data(answer)
-            if answer is None:
-                answer = Answer.objects.create(
-                    project=locked,
-                    item=item,
-                    value=value,
-                    justification=justification,
-                    evidence=evidence,
-                    answered_by=by,
-                )
-            else:
-                answer.value = value
-                answer.justification = justification
-                answer.evidence = evidence
-                answer.answered_by = by
-                answer.revision = F("revision") + 1
-                answer.save()
-                answer.refresh_from_db()
-            journal.record(
-                project=locked,
-                action=Action.EVIDENCE_UPLOADED if stored is not None else Action.ANSWERED,
-                by=by,
-                subject=item.key,
-                stage_key=item.stage.key,
-                before=before,
-                after=answer_data(answer),
-            )
-            if item.signoff_role and item.signoff_role in status.roles_of(by):
-                _record_signoff(locked, item, answer, by, comment=_("signed by answering"))
-            return answer
-    except Exception:
+    except BaseException:
         if stored is not None:
             evidence_files.remove_stored(project.pk, stored.stored_name)
         raise
+    if stored is not None:
+        # Committed: only now does the complete file get its real name (see evidence_files).
+        evidence_files.publish_stored(project.pk, stored)
+    return answer
+
+
+def _write_answer(project, item, by, value, justification, *, stored, seen_state) -> Answer:
+    """The answer's rows and journal entries, in the caller's transaction."""
+    locked, status = _lock_for_item(project, item, by, check=can_edit_answer, seen_state=seen_state)
+    answer = (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("evidence")
+        .filter(project=locked, item=item)
+        .first()
+    )
+    evidence = answer.evidence if answer is not None else None
+    if stored is not None:
+        evidence = Evidence.objects.create(
+            project=locked,
+            item=item,
+            original_name=stored.original_name,
+            stored_name=stored.stored_name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=by,
+        )
+    if answer is not None and (
+        answer.value,
+        answer.justification,
+        answer.evidence_id,
+    ) == (value, justification, evidence.pk if evidence else None):
+        return answer  # nothing changed: keep the revision and its sign-off
+    before = answer_data(answer)
+    if answer is None:
+        answer = Answer.objects.create(
+            project=locked,
+            item=item,
+            value=value,
+            justification=justification,
+            evidence=evidence,
+            answered_by=by,
+        )
+    else:
+        answer.value = value
+        answer.justification = justification
+        answer.evidence = evidence
+        answer.answered_by = by
+        answer.revision = F("revision") + 1
+        answer.save()
+        answer.refresh_from_db()
+    journal.record(
+        project=locked,
+        action=Action.EVIDENCE_UPLOADED if stored is not None else Action.ANSWERED,
+        by=by,
+        subject=item.key,
+        stage_key=item.stage.key,
+        before=before,
+        after=answer_data(answer),
+    )
+    if item.signoff_role and item.signoff_role in status.roles_of(by):
+        _record_signoff(locked, item, answer, by, comment=_("signed by answering"))
+    return answer
 
 
 def _record_signoff(project: Project, item: ChecklistItem, answer: Answer, by, *, comment=""):

@@ -424,6 +424,7 @@ def upload_results(
         if stored is not None:
             evidence_files.remove_stored(project.pk, stored.stored_name)
         raise
+    evidence_files.publish_stored(project.pk, stored)
     return result_upload
 
 
