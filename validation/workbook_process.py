@@ -15,6 +15,8 @@ import signal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from dossier.rendering import die_with_parent
+
 TIMEOUT_SECONDS = 60
 # Address space the child may add to what it inherits from the web process.
 MEMORY_BYTES = 768 * 1024 * 1024
@@ -42,7 +44,8 @@ def _address_space_in_use() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def _child(read_rows, data: bytes, limit: int, connection) -> None:
+def _child(read_rows, data: bytes, limit: int, connection, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
@@ -74,7 +77,9 @@ def read_rows_in_child(
         return read_rows(data)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(read_rows, data, memory, sender), daemon=True)
+    process = context.Process(
+        target=_child, args=(read_rows, data, memory, sender, os.getpid()), daemon=True
+    )
     process.start()
     sender.close()
     try:
