@@ -105,6 +105,9 @@ def _team_page(request, project, member_form, status: int = 200) -> HttpResponse
     context.update(
         tab="team",
         member_form=member_form,
+        may_grant_approvers=any(
+            value == "innovation_consultant" for value, _label in member_form.fields["role"].choices
+        ),
         removable_ids={
             membership.pk
             for membership in context["memberships"]
