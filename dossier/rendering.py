@@ -242,8 +242,25 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+def close_inherited_descriptors(keep: set[int]) -> None:
+    """Close what the child inherited from the worker but never uses: above all the database
+    connection's socket (closing a copy sends nothing to the server, so the parent's connection
+    is unharmed), and files and pipes of other jobs. Standard streams and `keep` stay open."""
+    try:
+        descriptors = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc: leave them
+        return
+    for descriptor in descriptors:
+        if descriptor > 2 and descriptor not in keep:
+            try:
+                os.close(descriptor)
+            except OSError:
+                pass  # the listing's own descriptor, already closed
+
+
 def _child(job: RenderJob, connection, parent_pid: int) -> None:
     die_with_parent(parent_pid)
+    close_inherited_descriptors({connection.fileno()})
     # The parent's signal handlers (e.g. the task worker's graceful shutdown) must not run here:
     # on Ctrl-C or SIGTERM the child simply dies and the parent reports the job as failed.
     signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -15,7 +15,7 @@ import signal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from dossier.rendering import die_with_parent
+from dossier.rendering import close_inherited_descriptors, die_with_parent
 
 TIMEOUT_SECONDS = 60
 # Address space the child may add to what it inherits from the web process.
@@ -46,6 +46,7 @@ def _address_space_in_use() -> int:
 
 def _child(read_rows, data: bytes, limit: int, connection, parent_pid: int) -> None:
     die_with_parent(parent_pid)
+    close_inherited_descriptors({connection.fileno()})
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
