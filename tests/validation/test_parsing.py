@@ -317,11 +317,26 @@ def test_workbooks_are_read_in_a_child_with_a_time_limit(monkeypatch):
 
 
 def test_workbooks_are_read_in_a_child_with_a_memory_limit(monkeypatch):
+    """A reader that needs more memory than allowed is stopped in its child process, and the
+    person gets a message; the web process is untouched."""
     from validation import workbook_process
 
-    monkeypatch.setattr(workbook_process, "MEMORY_BYTES", 1024 * 1024)
-    rows = [["id", "score", "outcome"]] + [[i, 0.5, i % 2] for i in range(20_000)]
-    assert errors_of(xlsx(rows), "a.xlsx") == [
+    def greedy_reader(data):
+        return [bytearray(400 * 1024 * 1024)]
+
+    with pytest.raises(workbook_process.WorkbookRefused) as caught:
+        workbook_process.read_rows_in_child(greedy_reader, b"", memory=16 * 1024 * 1024)
+    assert caught.value.message == (
         "The workbook needs more memory to read than is allowed. Save it as CSV and upload that "
         "instead."
-    ]
+    )
+    # The real reader goes through the same door.
+    calls = []
+    monkeypatch.setattr(
+        workbook_process, "read_rows_in_child", lambda *a, **k: calls.append(a) or []
+    )
+    monkeypatch.setattr(
+        "validation.parsing.read_rows_in_child", workbook_process.read_rows_in_child
+    )
+    errors_of(xlsx([["id", "score", "outcome"], [1, 0.5, 1]]), "a.xlsx")
+    assert len(calls) == 1
