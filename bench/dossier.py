@@ -165,7 +165,8 @@ def generated_project(folder: Path):
         "indkoeb": "procurement",
     }
     for name, role in roles.items():
-        services.add_member(project=project, by=owner, user=users[name], role=role)
+        by = users["admin"] if role == "innovation_consultant" else owner
+        services.add_member(project=project, by=by, user=users[name], role=role)
     by_role = {"clinician": owner, **{role: users[name] for name, role in roles.items()}}
 
     for stage in project.stages:

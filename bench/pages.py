@@ -70,6 +70,7 @@ def main() -> None:
 
     user = User.objects.get(username="konsulent")
     owner = User.objects.get(username="kliniker")
+    admin = User.objects.get(username="admin")
     pathway = Pathway.latest("indkoeb-ce-maerket-ai")
     project = Project.objects.order_by("pk").first()
 
@@ -92,7 +93,7 @@ def main() -> None:
         extra = services.create_project(
             by=owner, pathway=pathway, title=f"Bench {index}", clinical_need="x", department="y"
         )
-        services.add_member(project=extra, by=owner, user=user, role="innovation_consultant")
+        services.add_member(project=extra, by=admin, user=user, role="innovation_consultant")
     after = {name: count(client, path) for name, path in pages.items()}
     print(f"projects: {Project.objects.count()} (added {args.projects})")
     for name in pages:

@@ -17,6 +17,11 @@ class Role(models.TextChoices):
     AI_COMPETENCE = "ai_competence", _("AI competence unit")
 
 
+# The roles whose holders approve: a stage (innovation consultant) or a validation override
+# (AI competence unit). The project owner never holds one (procurement.permissions).
+APPROVING_ROLES = frozenset({Role.INNOVATION_CONSULTANT, Role.AI_COMPETENCE})
+
+
 class ResponsibleBody(models.TextChoices):
     STRATEGY_GROUPS = "strategy_groups", _("Strategy groups RSD")
     AI_COMPETENCE_UNIT = "ai_competence_unit", _("AI competence unit")

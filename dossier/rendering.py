@@ -8,6 +8,7 @@ costs about half a second.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import io
 import logging
@@ -225,7 +226,41 @@ def verify_pdfa(content: bytes) -> None:
         raise PdfaInvalid(f"not PDF/A-{PDFA_FLAVOUR}: {findings[:2000]}")
 
 
-def _child(job: RenderJob, connection) -> None:
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to kill this process when its parent dies (a worker killed with SIGKILL runs
+    no clean-up, so the renderer would otherwise work on, holding the pipe and the inherited
+    database socket). If the parent died before the request took effect, exit now."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent's time limit still applies
+        pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def close_inherited_descriptors(keep: set[int]) -> None:
+    """Close what the child inherited from the worker but never uses: above all the database
+    connection's socket (closing a copy sends nothing to the server, so the parent's connection
+    is unharmed), and files and pipes of other jobs. Standard streams and `keep` stay open."""
+    try:
+        descriptors = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc: leave them
+        return
+    for descriptor in descriptors:
+        if descriptor > 2 and descriptor not in keep:
+            try:
+                os.close(descriptor)
+            except OSError:
+                pass  # the listing's own descriptor, already closed
+
+
+def _child(job: RenderJob, connection, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
+    close_inherited_descriptors({connection.fileno()})
     # The parent's signal handlers (e.g. the task worker's graceful shutdown) must not run here:
     # on Ctrl-C or SIGTERM the child simply dies and the parent reports the job as failed.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -254,7 +289,7 @@ def render_with_time_limit(job: RenderJob, *, timeout: float) -> RenderedPdf:
     PdfaInvalid or RenderError; returns only a complete, validated PDF."""
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(job, sender), daemon=True)
+    process = context.Process(target=_child, args=(job, sender, os.getpid()), daemon=True)
     process.start()
     sender.close()
     try:

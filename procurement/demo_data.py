@@ -15,7 +15,7 @@ from django.db import transaction
 
 from accounts.models import Organisation, User
 from checklists.models import Pathway
-from checklists.roles import AnswerType
+from checklists.roles import APPROVING_ROLES, AnswerType
 
 from . import services
 from .gates import load_stage_status
@@ -170,7 +170,9 @@ def create_case(case: dict, users: dict[str, User]) -> tuple[Project, bool]:
         for role in roles:
             if username == owner.username and role == "clinician":
                 continue
-            services.add_member(project=project, by=owner, user=users[username], role=role)
+            # Approving roles come from the administrator (the team rule); the rest from the owner.
+            by = users["admin"] if role in APPROVING_ROLES else owner
+            services.add_member(project=project, by=by, user=users[username], role=role)
     target = case["stage"]
     if project.stage(target) is None:
         raise DemoDataError(f"{case['slug']}: the pathway has no stage {target!r}.")

@@ -6,6 +6,8 @@ so a renamed executable or HTML page is refused. Files are served only through
 """
 
 import hashlib
+import os
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from .archives import ArchiveRefused, check_zip
 
 # extension -> content type we send back
 ALLOWED = {
@@ -30,6 +34,7 @@ ALLOWED = {
 }
 TEXT_EXTENSIONS = {"csv", "txt"}
 SNIFF_BYTES = 8192
+PARTIAL_SUFFIX = ".part"
 
 
 @dataclass(frozen=True)
@@ -86,11 +91,19 @@ def check_upload(upload: UploadedFile) -> str:
     upload.seek(0)
     if extension in TEXT_EXTENSIONS:
         matches = _looks_like_text(head) and filetype.guess(head) is None
-    else:
-        kind = filetype.guess(
-            head if extension in {"pdf", "png", "jpg", "jpeg"} else _read_all(upload)
-        )
+    elif extension in {"pdf", "png", "jpg", "jpeg"}:
+        kind = filetype.guess(head)
         matches = kind is not None and kind.mime == ALLOWED[extension]
+    else:
+        data = _read_all(upload)
+        kind = filetype.guess(data)
+        matches = kind is not None and kind.mime == ALLOWED[extension]
+        if matches:
+            # Whoever opens it later (Word, Excel, a dossier tool) must not meet a zip bomb.
+            try:
+                check_zip(data)
+            except ArchiveRefused as exc:
+                raise ValidationError(exc.message) from exc
     if not matches:
         raise ValidationError(
             _("The file's content does not match its name (.%(ext)s). Upload the original file.")
@@ -108,20 +121,51 @@ def _read_all(upload: UploadedFile) -> bytes:
     return data
 
 
+def original_name(name: str) -> str:
+    """The name a file is listed under: its last path part, in Unicode NFC. macOS sends
+    "ø" or "é" decomposed (NFD), Windows composed (NFC): the same name must be the same text, or
+    a search, a duplicate check or a dossier list would treat them as two files."""
+    return unicodedata.normalize("NFC", Path(name).name)[:255] or "file"
+
+
 def store_upload(upload: UploadedFile, *, project_id: int, content_type: str) -> StoredFile:
-    """Write the file under a generated name and return its metadata, SHA-256 included."""
+    """Write the file under a temporary name beside its final one and return its metadata,
+    SHA-256 included. The caller gives it its real name with `publish_stored` once the row that
+    points to it is committed, or removes it with `remove_stored`: a process killed mid-upload
+    leaves at most a `.part` file no row points to (`manage.py clean_orphans`), never a
+    truncated file under a real name."""
+    original = original_name(upload.name)
     stored_name = uuid.uuid4().hex
     folder = Path(settings.EVIDENCE_ROOT) / str(int(project_id))
     folder.mkdir(parents=True, exist_ok=True)
+    temporary = partial_path(project_id, stored_name)
     digest = hashlib.sha256()
     size = 0
-    with open(folder / stored_name, "xb") as out:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
-    original = Path(upload.name).name[:255] or "file"
+    try:
+        with open(temporary, "xb") as out:
+            for chunk in upload.chunks():
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return StoredFile(stored_name, original, content_type, size, digest.hexdigest())
+
+
+def partial_path(project_id: int, stored_name: str) -> Path:
+    """Where a file is written before its row is committed."""
+    return evidence_file_path(project_id, stored_name).with_name(stored_name + PARTIAL_SUFFIX)
+
+
+def publish_stored(project_id: int, stored: StoredFile) -> None:
+    """Give a stored file its real name (atomic on one file system)."""
+    os.replace(
+        partial_path(project_id, stored.stored_name),
+        evidence_file_path(project_id, stored.stored_name),
+    )
 
 
 def evidence_file_path(project_id: int, stored_name: str) -> Path:
@@ -132,3 +176,4 @@ def evidence_file_path(project_id: int, stored_name: str) -> Path:
 
 def remove_stored(project_id: int, stored_name: str) -> None:
     evidence_file_path(project_id, stored_name).unlink(missing_ok=True)
+    partial_path(project_id, stored_name).unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from checklists.models import ChecklistItem, Pathway
 from checklists.roles import AnswerType, Role
 
 from .models import Project
+from .permissions import grantable_roles, roles_of, team_change_refusal
 
 PLAIN_NUMBER = re.compile(r"^[+-]?\d{1,30}(\.\d{1,10})?$")
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}([.,])\d{3}(\1\d{3})*$")
@@ -74,15 +75,34 @@ class ProjectForm(forms.ModelForm):
 
 
 class MemberForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Person"))
-    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+    """Offers only the roles `by` may give (the team rule in `permissions`), and says why a
+    chosen person may not get the chosen role."""
 
-    def __init__(self, *args, project: Project, **kwargs):
+    user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Person"))
+    role = forms.ChoiceField(choices=(), label=_("Role"))
+
+    def __init__(self, *args, project: Project, by, **kwargs):
         super().__init__(*args, **kwargs)
+        self.project = project
+        self.by = by
+        self.by_roles = roles_of(project, by)
         self.fields["user"].queryset = User.objects.filter(
             organisation_id=project.organisation_id, is_active=True
         ).order_by("first_name", "last_name", "username")
         self.fields["user"].label_from_instance = lambda u: f"{u} ({u.username})"
+        offered = grantable_roles(project, by, by_roles=self.by_roles)
+        self.fields["role"].choices = [(value, Role(value).label) for value in offered]
+
+    def clean(self):
+        cleaned = super().clean()
+        user, role = cleaned.get("user"), cleaned.get("role")
+        if user is not None and role:
+            refusal = team_change_refusal(
+                self.project, self.by, role, user=user, by_roles=self.by_roles
+            )
+            if refusal is not None:
+                self.add_error("role", _(refusal) % {"role": Role(role).label})
+        return cleaned
 
 
 class TransitionForm(forms.Form):

@@ -50,6 +50,11 @@ FOUR_EYES_MESSAGE = gettext_noop(
     "(four-eyes principle)."
 )
 
+OWNER_NOT_DECIDER = gettext_noop(
+    "The project owner cannot approve, return, stop, reopen, retire or continue their own "
+    "project: an innovation consultant on the project must."
+)
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -422,6 +427,10 @@ def _user_reasons(project, action, status, user, consultant_only) -> list[Reason
         return [Reason(NOT_AUTHENTICATED, _("You must log in."))]
     roles = status.roles_of(user)
     consultant = Role.INNOVATION_CONSULTANT.value
+    if consultant_only and user.pk == project.owner_id:
+        # The owner asks for approval, so never decides it, nor stops or reopens the project:
+        # also when they hold the consultant role from before the team rule existed.
+        return [Reason(ROLE_REQUIRED, _(OWNER_NOT_DECIDER), role=consultant)]
     if consultant_only and consultant not in roles:
         return [
             Reason(

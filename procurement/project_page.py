@@ -177,7 +177,7 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         "actions": _actions(project, current_status, user),
         "next_step": next_step(project, user, current_status),
         "my_roles": [Role(role).label for role in sorted(current_status.roles_of(user))],
-        "can_manage_team": can_manage_team(project, user),
+        "can_manage_team": can_manage_team(project, user, by_roles=current_status.roles_of(user)),
         "memberships": project.memberships.select_related("user").order_by(
             "role", "user__first_name"
         ),

@@ -19,9 +19,17 @@ from . import evidence_files, journal
 from .gates import load_stage_status
 from .guards import lock_project, require_stage_open
 from .models import Action, Answer, Evidence, Membership, Project, SignOff
-from .permissions import can_edit_answer, can_manage_team, can_sign_off
+from .permissions import (
+    can_edit_answer,
+    can_manage_team,
+    can_sign_off,
+    roles_of,
+    team_change_refusal,
+)
 
-NO_ORGANISATION = "Your user is not attached to an organisation. Ask an administrator."
+NO_ORGANISATION = gettext_noop(
+    "Your user is not attached to an organisation. Ask an administrator."
+)
 OWN_ANSWER = gettext_noop(
     "You wrote this answer yourself, so it already counts as signed by you. A sign-off confirms "
     "another person's answer."
@@ -78,9 +86,21 @@ def _member_data(membership: Membership) -> dict:
     }
 
 
-def add_member(*, project: Project, by, user, role: str) -> Membership:
-    if not can_manage_team(project, by):
+def _require_team_change(project: Project, by, role: str, **kwargs) -> None:
+    """Refuse a team change the team rule forbids: 403 for someone who may not manage the team
+    at all, otherwise a ValidationError saying why (kept for the form)."""
+    by_roles = roles_of(project, by)
+    if not can_manage_team(project, by, by_roles=by_roles):
         raise PermissionDenied
+    refusal = team_change_refusal(project, by, role, by_roles=by_roles, **kwargs)
+    if refusal is not None:
+        raise ValidationError(_(refusal) % {"role": Role(role).label}, code="team_rule")
+
+
+def add_member(*, project: Project, by, user, role: str) -> Membership:
+    """Give `user` a role on the project, within the team rule (`permissions.team_change_refusal`:
+    approving roles only from an administrator or a holder of an approving role, never to
+    oneself or to the owner), and journal the grant. Refused: nothing written."""
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
     if not user.is_active:
@@ -89,8 +109,7 @@ def add_member(*, project: Project, by, user, role: str) -> Membership:
         raise ValidationError(_("Only people from the project's organisation can be added."))
     with transaction.atomic():
         locked = lock_project(project)
-        if not can_manage_team(locked, by):
-            raise PermissionDenied
+        _require_team_change(locked, by, role, user=user)
         if Membership.objects.filter(project=locked, user=user, role=role).exists():
             raise ValidationError(
                 _("%(user)s already has the role %(role)s.")
@@ -109,14 +128,14 @@ def add_member(*, project: Project, by, user, role: str) -> Membership:
 
 
 def remove_member(*, project: Project, by, membership: Membership) -> None:
-    if not can_manage_team(project, by) or membership.project_id != project.pk:
+    """Take a role away within the same team rule as giving it, and journal the removal."""
+    if membership.project_id != project.pk:
         raise PermissionDenied
     if membership.user_id == project.owner_id and membership.role == Role.CLINICIAN:
         raise ValidationError(_("The owner cannot be removed from the project."))
     with transaction.atomic():
         locked = lock_project(project)
-        if not can_manage_team(locked, by):
-            raise PermissionDenied
+        _require_team_change(locked, by, membership.role, user=membership.user, removing=True)
         current = Membership.objects.filter(pk=membership.pk, project=locked).first()
         if current is None:
             return  # removed a moment ago by someone else: nothing left to do or record
@@ -183,67 +202,76 @@ def save_answer(
         value = stored.original_name
     try:
         with transaction.atomic():
-            locked, status = _lock_for_item(
-                project, item, by, check=can_edit_answer, seen_state=seen_state
+            answer = _write_answer(
+                project, item, by, value, justification, stored=stored, seen_state=seen_state
             )
-            answer = (
-                Answer.objects.select_for_update(of=("self",))
-                .select_related("evidence")
-                .filter(project=locked, item=item)
-                .first()
-            )
-            evidence = answer.evidence if answer is not None else None
-            if stored is not None:
-                evidence = Evidence.objects.create(
-                    project=locked,
-                    item=item,
-                    original_name=stored.original_name,
-                    stored_name=stored.stored_name,
-                    content_type=stored.content_type,
-                    size=stored.size,
-                    sha256=stored.sha256,
-                    uploaded_by=by,
-                )
-            if answer is not None and (
-                answer.value,
-                answer.justification,
-                answer.evidence_id,
-            ) == (value, justification, evidence.pk if evidence else None):
-                return answer  # nothing changed: keep the revision and its sign-off
-            before = answer_data(answer)
-            if answer is None:
-                answer = Answer.objects.create(
-                    project=locked,
-                    item=item,
-                    value=value,
-                    justification=justification,
-                    evidence=evidence,
-                    answered_by=by,
-                )
-            else:
-                answer.value = value
-                answer.justification = justification
-                answer.evidence = evidence
-                answer.answered_by = by
-                answer.revision = F("revision") + 1
-                answer.save()
-                answer.refresh_from_db()
-            journal.record(
-                project=locked,
-                action=Action.EVIDENCE_UPLOADED if stored is not None else Action.ANSWERED,
-                by=by,
-                subject=item.key,
-                stage_key=item.stage.key,
-                before=before,
-                after=answer_data(answer),
-            )
-            if item.signoff_role and item.signoff_role in status.roles_of(by):
-                _record_signoff(locked, item, answer, by, comment=_("signed by answering"))
-            return answer
-    except Exception:
+    except BaseException:
         if stored is not None:
             evidence_files.remove_stored(project.pk, stored.stored_name)
         raise
+    if stored is not None:
+        # Committed: only now does the complete file get its real name (see evidence_files).
+        evidence_files.publish_stored(project.pk, stored)
+    return answer
+
+
+def _write_answer(project, item, by, value, justification, *, stored, seen_state) -> Answer:
+    """The answer's rows and journal entries, in the caller's transaction."""
+    locked, status = _lock_for_item(project, item, by, check=can_edit_answer, seen_state=seen_state)
+    answer = (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("evidence")
+        .filter(project=locked, item=item)
+        .first()
+    )
+    evidence = answer.evidence if answer is not None else None
+    if stored is not None:
+        evidence = Evidence.objects.create(
+            project=locked,
+            item=item,
+            original_name=stored.original_name,
+            stored_name=stored.stored_name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=by,
+        )
+    if answer is not None and (
+        answer.value,
+        answer.justification,
+        answer.evidence_id,
+    ) == (value, justification, evidence.pk if evidence else None):
+        return answer  # nothing changed: keep the revision and its sign-off
+    before = answer_data(answer)
+    if answer is None:
+        answer = Answer.objects.create(
+            project=locked,
+            item=item,
+            value=value,
+            justification=justification,
+            evidence=evidence,
+            answered_by=by,
+        )
+    else:
+        answer.value = value
+        answer.justification = justification
+        answer.evidence = evidence
+        answer.answered_by = by
+        answer.revision = F("revision") + 1
+        answer.save()
+        answer.refresh_from_db()
+    journal.record(
+        project=locked,
+        action=Action.EVIDENCE_UPLOADED if stored is not None else Action.ANSWERED,
+        by=by,
+        subject=item.key,
+        stage_key=item.stage.key,
+        before=before,
+        after=answer_data(answer),
+    )
+    if item.signoff_role and item.signoff_role in status.roles_of(by):
+        _record_signoff(locked, item, answer, by, comment=_("signed by answering"))
+    return answer
 
 
 def _record_signoff(project: Project, item: ChecklistItem, answer: Answer, by, *, comment=""):

@@ -18,6 +18,7 @@ from . import evidence_files, services
 from .dashboard import dashboard_context
 from .forms import AnswerForm, MemberForm, ProjectForm, ReasonForm, ReturnForm, TransitionForm
 from .gates import FOUR_EYES, ROLE_REQUIRED, blocking_reasons, load_stage_status
+from .health import database_problem
 from .history import HistoryFilter, chain_status, history_filter_choices, history_rows
 from .models import Action, Evidence, Membership
 from .pathway_change import (
@@ -26,7 +27,13 @@ from .pathway_change import (
     plan_pathway_change,
     upgrade_project,
 )
-from .permissions import can_manage_team, get_visible_project, require
+from .permissions import (
+    can_manage_team,
+    get_visible_project,
+    require,
+    roles_of,
+    team_change_refusal,
+)
 from .project_page import item_context, project_context
 from .transitions import TransitionBlocked, perform_transition, request_approval
 
@@ -42,13 +49,11 @@ TRANSITION_FORMS = {
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the app and its database answer, 503 otherwise. No login: load balancers use it."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    """200 when the app and its database answer and the database holds the app's schema, 503
+    otherwise (a missing SQLite file is not created). No login: load balancers use it."""
+    problem = database_problem(connection)
+    if problem is not None:
+        return JsonResponse({"status": "error", "database": problem}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
@@ -91,12 +96,28 @@ def project_detail(request: HttpRequest, project_id: int, stage_key: str | None 
 @require_GET
 def team(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_visible_project(request.user, project_id)
-    return _team_page(request, project, MemberForm(project=project))
+    return _team_page(request, project, MemberForm(project=project, by=request.user))
 
 
 def _team_page(request, project, member_form, status: int = 200) -> HttpResponse:
     context = project_context(project, request.user)
-    context.update(tab="team", member_form=member_form)
+    by_roles = roles_of(project, request.user)
+    context.update(
+        tab="team",
+        member_form=member_form,
+        may_grant_approvers=any(
+            value == "innovation_consultant" for value, _label in member_form.fields["role"].choices
+        ),
+        removable_ids={
+            membership.pk
+            for membership in context["memberships"]
+            if team_change_refusal(
+                project, request.user, membership.role, removing=True, by_roles=by_roles
+            )
+            is None
+            and not (membership.user_id == project.owner_id and membership.role == "clinician")
+        },
+    )
     return render(request, "procurement/team.html", context, status=status)
 
 
@@ -105,7 +126,7 @@ def _team_page(request, project, member_form, status: int = 200) -> HttpResponse
 def member_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_visible_project(request.user, project_id)
     require(can_manage_team(project, request.user))
-    form = MemberForm(request.POST, project=project)
+    form = MemberForm(request.POST, project=project, by=request.user)
     if form.is_valid():
         try:
             membership = services.add_member(project=project, by=request.user, **form.cleaned_data)

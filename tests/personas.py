@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Organisation, User
 from checklists.loading import load_pathways
 from checklists.models import ChecklistItem, Pathway
+from checklists.roles import APPROVING_ROLES
 from procurement import services
 from procurement.models import Action, Project
 from procurement.transitions import perform_transition, request_approval
@@ -89,7 +90,8 @@ def make_team(pathway: Pathway) -> Team:
         "ai_competence": "ai_competence",
     }
     for name, role in roles.items():
-        services.add_member(project=project, by=people["clinician"], user=people[name], role=role)
+        by = admin if role in APPROVING_ROLES else people["clinician"]
+        services.add_member(project=project, by=by, user=people[name], role=role)
     return Team(
         organisation=org,
         foreigner=foreigner,

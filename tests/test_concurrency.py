@@ -54,7 +54,7 @@ def test_simultaneous_approvals_make_exactly_one_transition():
             username=f"konsulent{index}", password="pw", organisation=team.organisation
         )
         services.add_member(
-            project=team.project, by=team.clinician, user=person, role="innovation_consultant"
+            project=team.project, by=team.admin, user=person, role="innovation_consultant"
         )
         consultants.append(person)
     complete_need(team)

@@ -4,6 +4,7 @@ SHA-256, and served only to members as attachments."""
 import hashlib
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -142,3 +143,94 @@ def test_original_name_never_reaches_the_file_system(client, legal, settings):
     assert evidence.original_name == "evil.pdf"
     files = list(settings.EVIDENCE_ROOT.rglob("*"))
     assert all("evil" not in path.name for path in files)
+
+
+def test_names_in_nfd_and_nfc_are_stored_as_one_name(client, legal):
+    import unicodedata
+
+    composed = "Mødereferat – sikkerhed é.pdf"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert upload(client, legal, decomposed, PDF).status_code == 200
+    assert upload(client, legal, composed, PDF + b"%").status_code == 200
+    names = set(Evidence.objects.values_list("original_name", flat=True))
+    assert names == {composed}
+    assert Answer.objects.get(item__key="legal.dpia").value == composed
+
+
+def test_original_names_are_nfc_and_only_the_last_path_part():
+    from procurement.evidence_files import original_name
+
+    assert original_name("e\u0301t\u00e9.csv") == "\u00e9t\u00e9.csv"
+    assert original_name("C:/x/../a\u030a.xlsx") == "\u00e5.xlsx"
+
+
+def test_an_office_file_that_unpacks_to_far_more_is_refused(client, legal, settings):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr("xl/workbook.xml", "<x/>")
+        archive.writestr("xl/sharedStrings.xml", b"<si><t>A</t></si>" * 1_000_000)
+    response = upload(client, legal, "budget.xlsx", buffer.getvalue())
+    assert response.status_code == 422
+    assert not Evidence.objects.exists()
+
+
+def test_a_file_gets_its_real_name_only_after_its_row_is_committed(legal, settings, monkeypatch):
+    """A process killed between writing and committing leaves a `.part` file, never a file
+    under a real name without a row, and never a truncated one."""
+    from procurement import evidence_files, services
+
+    seen = {}
+
+    def record_then_die(*args, **kwargs):
+        seen["files"] = sorted(
+            p.name for p in (settings.EVIDENCE_ROOT / str(legal.project.pk)).iterdir()
+        )
+        raise KeyboardInterrupt  # the process dies here, before the commit
+
+    monkeypatch.setattr(services.journal, "record", record_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        services.save_answer(
+            project=legal.reload(),
+            item=legal.item("legal.dpia"),
+            by=legal.lawyer,
+            value="",
+            upload=SimpleUploadedFile("dpia.pdf", PDF),
+        )
+    assert len(seen["files"]) == 1 and seen["files"][0].endswith(evidence_files.PARTIAL_SUFFIX)
+    folder = settings.EVIDENCE_ROOT / str(legal.project.pk)
+    assert list(folder.iterdir()) == []  # and cleaned up on the way out
+
+
+def test_clean_orphans_lists_by_default_and_removes_with_delete(client, legal, settings):
+    import os
+
+    from django.core.management import call_command
+
+    assert upload(client, legal, "dpia.pdf", PDF).status_code == 200
+    kept = settings.EVIDENCE_ROOT / str(legal.project.pk) / Evidence.objects.get().stored_name
+    orphan = kept.with_name("a" * 32)
+    partial = kept.with_name("b" * 32 + ".part")
+    leftover = Path(settings.FILE_UPLOAD_TEMP_DIR) / "tmpabc.upload.pdf"
+    for path in (orphan, partial, leftover):
+        path.write_bytes(b"x")
+        os.utime(path, (1, 1))
+    os.utime(kept, (1, 1))
+    out = io.StringIO()
+    call_command("clean_orphans", stdout=out)
+    listed = out.getvalue()
+    assert str(orphan) in listed and str(partial) in listed and str(leftover) in listed
+    assert str(kept) not in listed
+    assert orphan.exists() and partial.exists()
+    call_command("clean_orphans", "--delete", stdout=io.StringIO())
+    assert not orphan.exists() and not partial.exists() and not leftover.exists()
+    assert kept.exists()
+
+
+def test_a_request_body_above_the_cap_is_refused_unread(client, legal, settings):
+    settings.MAX_REQUEST_BYTES = 1000
+    response = upload(client, legal, "dpia.pdf", PDF + b"%" * 2000)
+    assert response.status_code == 413
+    assert not Evidence.objects.exists()

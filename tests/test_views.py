@@ -156,8 +156,8 @@ def test_owner_adds_and_removes_member(client, team):
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
-def test_member_who_is_not_owner_cannot_add(client, team):
-    client.force_login(team.consultant)
+def test_member_who_does_not_manage_the_team_cannot_add(client, team):
+    client.force_login(team.lawyer)
     response = client.post(url("member_add", team), {"user": team.outsider.pk, "role": "lawyer"})
     assert response.status_code == 403
     assert not Membership.objects.filter(user=team.outsider).exists()

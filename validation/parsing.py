@@ -10,6 +10,7 @@ Columns the format does not know become subgroup columns (site, sex, age group, 
 """
 
 import csv
+import functools
 import io
 import math
 import zipfile
@@ -19,16 +20,28 @@ from pathlib import Path
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from procurement.archives import ArchiveRefused, check_zip
 
 from .kinds import UploadKind
 from .metrics.scribe import ERROR_COLUMNS, PDQI9_ITEMS
+from .workbook_process import WorkbookRefused, read_rows_in_child
 
 MAX_REPORTED_ERRORS = 20
 MAX_ROWS = 500_000
 MAX_SUBGROUP_COLUMNS = 10
+MAX_COLUMNS = 60
 MAX_SUBGROUP_LEVELS = 50
 EXTENSIONS = ("csv", "xlsx")
+
+UNCLOSED_QUOTE = gettext_noop(
+    'row %(row)d: a quotation mark (") starts a cell that does not end on the same row. Remove '
+    "the quotation mark or close it; nothing was imported."
+)
+TOO_MANY_ROWS = gettext_noop("The file has more than %(max)d rows.")
+TOO_MANY_COLUMNS = gettext_noop("The sheet has more than %(max)d columns.")
+WRONG_WIDTH = gettext_noop("%(count)d cells, but the first row names %(expected)d columns")
 
 
 class ParseError(Exception):
@@ -325,25 +338,66 @@ def _delimiter(text: str) -> str:
 
 
 def _csv_rows(data: bytes) -> Iterator[list]:
+    """The file's rows. A quotation mark that opens a cell and is not closed on the same line
+    would swallow the rows after it (Python's csv module reads on to the next quotation mark, or
+    to the end of the file): such a row is refused by its line number, so the file imports
+    nothing. Results files have no cells that span lines."""
     text = _decode(data)
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    line = 0  # the line the last row ended on
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ParseError([_(UNCLOSED_QUOTE) % {"row": line + 1}]) from exc
+        if reader.line_num > line + 1 and any("\n" in cell or "\r" in cell for cell in row):
+            raise ParseError([_(UNCLOSED_QUOTE) % {"row": line + 1}])
+        line = reader.line_num
+        yield row
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list]:
+def read_workbook_rows(data: bytes, max_rows: int = MAX_ROWS) -> list[list]:
+    """The first sheet's rows, at most `max_rows` + 1 (the header) non-blank ones and
+    MAX_COLUMNS columns. Runs in the child process of `read_rows_in_child`."""
     import openpyxl  # only needed for Excel files
 
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ParseError([_("The file is not a valid Excel workbook (.xlsx).")])
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise ParseError([_("The file is not a valid Excel workbook (.xlsx).")]) from exc
+    rows: list[list] = []
+    filled = 0
     try:
         sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield ["" if cell is None else cell for cell in row]
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            cells = ["" if cell is None else cell for cell in row]
+            if len(cells) > MAX_COLUMNS and not _blank(cells[MAX_COLUMNS]):
+                raise ParseError([_(TOO_MANY_COLUMNS) % {"max": MAX_COLUMNS}])
+            if all(_blank(cell) for cell in cells):
+                rows.append([])  # keeps the spreadsheet's row numbers
+                continue
+            filled += 1
+            if filled > max_rows + 1:  # the header and max_rows rows
+                raise ParseError([_(TOO_MANY_ROWS) % {"max": max_rows}])
+            rows.append(cells[:MAX_COLUMNS])
     finally:
         workbook.close()
+    return rows
+
+
+def _xlsx_rows(data: bytes, max_rows: int = MAX_ROWS) -> Iterator[list]:
+    """The workbook checked as an archive first (entries, sizes, ratio), then read in a child
+    process with a memory and a time limit."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ParseError([_("The file is not a valid Excel workbook (.xlsx).")])
+    try:
+        check_zip(data)
+        rows = read_rows_in_child(functools.partial(read_workbook_rows, max_rows=max_rows), data)
+    except (ArchiveRefused, WorkbookRefused) as exc:
+        raise ParseError([exc.message]) from exc
+    yield from rows
 
 
 def parse_upload(
@@ -368,15 +422,20 @@ def parse_upload(
     extension = Path(filename).suffix.lower().lstrip(".")
     if extension not in EXTENSIONS:
         raise ParseError([_("Upload a CSV or an Excel (.xlsx) file.")])
-    rows = _xlsx_rows(data) if extension == "xlsx" else _csv_rows(data)
-    return _read_table(rows, kind, max_rows)
+    if extension == "xlsx":
+        return _read_table(_xlsx_rows(data, max_rows), kind, max_rows)
+    # A CSV row with more or fewer cells than the header has lost or gained a separator (or a
+    # quote joined cells): its values would land in the wrong columns.
+    return _read_table(_csv_rows(data), kind, max_rows, exact_width=True)
 
 
 def parse_file(path: Path, kind: str) -> ParsedTable:
     return parse_upload(Path(path).read_bytes(), str(path), kind)
 
 
-def _read_table(rows: Iterator[list], kind: str, max_rows: int) -> ParsedTable:
+def _read_table(
+    rows: Iterator[list], kind: str, max_rows: int, *, exact_width: bool = False
+) -> ParsedTable:
     columns = _columns(kind)
     header = None
     for header_row in rows:
@@ -399,8 +458,12 @@ def _read_table(rows: Iterator[list], kind: str, max_rows: int) -> ParsedTable:
         if all(_blank(cell) for cell in raw):
             continue
         if table.n_rows >= max_rows:
-            raise ParseError([_("The file has more than %(max)d rows.") % {"max": max_rows}])
-        values, problems = _read_row(raw, columns, positions)
+            raise ParseError([_(TOO_MANY_ROWS) % {"max": max_rows}])
+        if exact_width and len(raw) != len(header):
+            problems = [_(WRONG_WIDTH) % {"count": len(raw), "expected": len(header)}]
+            values = {}
+        else:
+            values, problems = _read_row(raw, columns, positions)
         if not problems:
             key = tuple(values[name] for name in key_names)
             if key in seen_keys:

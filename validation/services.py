@@ -63,12 +63,14 @@ def may_contribute(project: Project, user, roles: set[str] | None = None) -> boo
     return user.pk == project.owner_id or bool(roles & CONTRIBUTOR_ROLES)
 
 
-def may_override(roles: set[str]) -> bool:
-    return Role.INNOVATION_CONSULTANT in roles
+def may_override(project: Project, user, roles: set[str]) -> bool:
+    """An innovation consultant's decision; never the owner's, who asks for approval (an owner
+    holding the role from before the team rule still may not)."""
+    return Role.INNOVATION_CONSULTANT in roles and user.pk != project.owner_id
 
 
-def may_sign_off_override(roles: set[str]) -> bool:
-    return Role.AI_COMPETENCE in roles
+def may_sign_off_override(project: Project, user, roles: set[str]) -> bool:
+    return Role.AI_COMPETENCE in roles and user.pk != project.owner_id
 
 
 def _locked(project: Project) -> Project:
@@ -422,6 +424,7 @@ def upload_results(
         if stored is not None:
             evidence_files.remove_stored(project.pk, stored.stored_name)
         raise
+    evidence_files.publish_stored(project.pk, stored)
     return result_upload
 
 
@@ -455,7 +458,7 @@ def record_override(*, project: Project, stage: Stage, by, justification: str) -
     """An innovation consultant's justified decision to pass the gate although the criteria are
     not met. It counts only once the AI competence unit has signed it off."""
     project = _locked(project)
-    if not may_override(roles_of(project, by)):
+    if not may_override(project, by, roles_of(project, by)):
         raise PermissionDenied
     phase = _phase(project, stage)
     justification = justification.strip()
@@ -484,7 +487,7 @@ def record_override(*, project: Project, stage: Stage, by, justification: str) -
 @transaction.atomic
 def sign_off_override(*, project: Project, stage: Stage, override: Override, by) -> Override:
     project = _locked(project)
-    if not may_sign_off_override(roles_of(project, by)):
+    if not may_sign_off_override(project, by, roles_of(project, by)):
         raise PermissionDenied
     phase = _phase(project, stage)
     override = Override.objects.select_for_update().get(pk=override.pk, project=project)

@@ -123,11 +123,13 @@ def panel_context(*, project, stage, user, roles: set[str]) -> dict:
     is_current = project.is_active and current is not None and current.pk == stage.pk
     contributor = is_current and (user.pk == project.owner_id or bool(roles & CONTRIBUTOR_ROLES))
     pending = state.pending_override
-    can_override = is_current and may_override(roles) and not state.gate_open and not pending
+    can_override = (
+        is_current and may_override(project, user, roles) and not state.gate_open and not pending
+    )
     can_sign_off = (
         is_current
         and pending is not None
-        and may_sign_off_override(roles)
+        and may_sign_off_override(project, user, roles)
         and pending.recorded_by_id != user.pk  # never one's own override
     )
     overall_code, overall_label, overall_class = overall_status(state)

@@ -182,7 +182,7 @@ def upload_download(request: HttpRequest, project_id: int, upload_id: int):
 @require_POST
 def override_record(request: HttpRequest, project_id: int, stage_key: str) -> HttpResponse:
     project, stage = _validation_stage(request, project_id, stage_key)
-    require(services.may_override(services.roles_of(project, request.user)))
+    require(services.may_override(project, request.user, services.roles_of(project, request.user)))
     form = OverrideForm(request.POST)
     if not form.is_valid():
         return _refused(request, project, stage, _form_errors(form))
@@ -207,7 +207,11 @@ def override_sign_off(
     request: HttpRequest, project_id: int, stage_key: str, override_id: int
 ) -> HttpResponse:
     project, stage = _validation_stage(request, project_id, stage_key)
-    require(services.may_sign_off_override(services.roles_of(project, request.user)))
+    require(
+        services.may_sign_off_override(
+            project, request.user, services.roles_of(project, request.user)
+        )
+    )
     override = get_object_or_404(Override, pk=override_id, project=project)
     try:
         services.sign_off_override(project=project, stage=stage, override=override, by=request.user)

@@ -39,8 +39,35 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "da-DK", "timezone_id": "Europe/Copenhagen"}
 
 
+# Every page records what the Content-Security-Policy refused (the policy is enforced in tests
+# as in production): the `securitypolicyviolation` event, and Chromium's console report.
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (event) => {
+  console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI);
+});
+"""
+
+
+def watch_csp(page_, violations: list[str]) -> None:
+    page_.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            violations.append(f"{page_.url}: {text}")
+
+    page_.on("console", on_console)
+
+
 @pytest.fixture
-def new_page(browser, browser_context_args):
+def csp_violations():
+    violations: list[str] = []
+    yield violations
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def new_page(browser, browser_context_args, csp_violations):
     """A page in a fresh browser context (another person, or other browser settings)."""
     contexts = []
 
@@ -50,6 +77,7 @@ def new_page(browser, browser_context_args):
         new = context.new_page()
         new.set_default_timeout(5_000)
         new.set_default_navigation_timeout(10_000)
+        watch_csp(new, csp_violations)
         return new
 
     yield _new_page
@@ -58,10 +86,11 @@ def new_page(browser, browser_context_args):
 
 
 @pytest.fixture
-def page(page):
+def page(page, csp_violations):
     # Fail fast: every page here is served locally.
     page.set_default_timeout(5_000)
     page.set_default_navigation_timeout(10_000)
+    watch_csp(page, csp_violations)
     return page
 
 

@@ -36,7 +36,9 @@ def test_ask_on_a_guide_page_and_follow_a_citation(page, live_server, shipped):
     expect(first).to_contain_text("DPIA")
     first.focus()
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/guide/indkoeb-ce-maerket-ai/v\d+/#item-legal\.dpia_done$"))
+    expect(page).to_have_url(
+        re.compile(r"/guide/indkoeb-ce-maerket-ai/v\d+/#item-legal\.dpia_done$")
+    )
     expect(page.locator("[id='item-legal.dpia_done']")).to_be_visible()
     ask(page, "Hvad er vejret i morgen?")
     expect(page.locator("#assistant-answer")).to_contain_text("Det dækker guiden ikke.")

@@ -294,3 +294,25 @@ def test_main_pages_have_no_serious_accessibility_violations(
     problems += axe_problems(consultant, "earlier stage (read-only)")
 
     assert not problems, "axe-core found serious/critical violations:\n" + "\n".join(problems)
+
+
+def test_the_policy_is_enforced_and_an_inline_script_is_refused(page, live_server, csp_violations):
+    """The Content-Security-Policy header is sent and an inline script is refused, and the
+    browser tests see the violation (their fixture fails any test that causes one)."""
+    response = page.goto(f"{live_server.url}/accounts/login/")
+    policy = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    outcome = page.evaluate(
+        """() => new Promise((resolve) => {
+            document.addEventListener(
+                'securitypolicyviolation', (e) => resolve(e.violatedDirective));
+            const script = document.createElement('script');
+            script.textContent = 'window.inlineRan = true';
+            document.body.appendChild(script);
+            setTimeout(() => resolve(window.inlineRan ? 'ran' : 'none'), 2000);
+        })"""
+    )
+    assert outcome.startswith("script-src")
+    page.wait_for_timeout(200)
+    assert any("script-src" in violation for violation in csp_violations)
+    csp_violations.clear()  # expected here; any other test fails on one

@@ -225,3 +225,118 @@ def test_errors_and_time_formats():
 )
 def test_numbers_written_the_danish_or_the_english_way(text, value):
     assert read_number(text) == value
+
+
+def test_a_cell_starting_with_a_quote_does_not_swallow_the_rows_after_it():
+    """100 rows in, 80 imported, no error: the report. Now the row is named and nothing is read."""
+    rows = [f"{i};0,5;{i % 2}" for i in range(1, 101)]
+    rows[19] = '"20;0,5;0'  # row 21 in the spreadsheet
+    data = ("id;score;outcome\n" + "\n".join(rows) + "\n").encode()
+    messages = errors_of(data)
+    assert len(messages) == 1 and messages[0].startswith("row 21: a quotation mark")
+
+
+def test_a_quote_closed_rows_later_is_refused_too():
+    rows = [f"{i};0,5;{i % 2}" for i in range(1, 31)]
+    rows[4] = '"5;0,5;1'
+    rows[9] = '10";0,5;1'
+    data = ("id;score;outcome\n" + "\n".join(rows) + "\n").encode()
+    assert errors_of(data)[0].startswith("row 6: a quotation mark")
+
+
+def test_a_quote_in_the_middle_of_a_quoted_cell_is_refused():
+    data = b'id;score;outcome\n1;0,5;1\n"2"x;0,5;1\n'
+    assert errors_of(data)[0].startswith("row 3: a quotation mark")
+
+
+def test_a_row_with_the_wrong_number_of_cells_is_a_row_error():
+    data = b"id;score;outcome\n1;0,5;1\n2;0,5;1;9\n3;0,5\n4;0,5;0\n"
+    assert errors_of(data) == [
+        "row 3: 4 cells, but the first row names 3 columns",
+        "row 4: 2 cells, but the first row names 3 columns",
+    ]
+
+
+def test_quoted_cells_on_one_line_still_work():
+    data = b'id;score;outcome\n"1";"0,5";"1"\n"2;b";0,5;0\n'
+    assert parse_upload(data, "a.csv", "classification").columns["id"] == ["1", "2;b"]
+
+
+# --- workbooks that would exhaust the server ------------------------------------------------
+
+
+def bomb(unpacked_mb: int, *, name="xl/sharedStrings.xml", entries=()) -> bytes:
+    """A workbook-shaped archive whose shared strings unpack to `unpacked_mb` megabytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for entry in entries:
+            archive.writestr(entry, "x")
+        with archive.open(name, "w", force_zip64=True) as part:
+            chunk = b"<si><t>A</t></si>" * 65536
+            for _ in range(unpacked_mb * 1024 * 1024 // len(chunk)):
+                part.write(chunk)
+    return buffer.getvalue()
+
+
+def test_a_shared_strings_bomb_is_refused_before_it_is_read():
+    import time
+
+    data = bomb(120)
+    assert len(data) < 1024 * 1024
+    started = time.monotonic()
+    messages = errors_of(data, "resultater.xlsx")
+    assert time.monotonic() - started < 5
+    assert len(messages) == 1 and messages[0].startswith("The file unpacks to")
+
+
+def test_a_highly_compressed_part_is_refused():
+    messages = errors_of(bomb(20), "resultater.xlsx")
+    assert "times" in messages[0] and "possible attack" in messages[0]
+
+
+def test_an_archive_with_too_many_parts_is_refused():
+    data = bomb(0, entries=[f"xl/extra{i}.xml" for i in range(2_100)])
+    assert "parts" in errors_of(data, "resultater.xlsx")[0]
+
+
+def test_a_sheet_with_too_many_columns_is_refused():
+    header = ["id", "score", "outcome"] + [f"c{i}" for i in range(70)]
+    assert errors_of(xlsx([header, [1, 0.5, 1]]), "a.xlsx") == [
+        "The sheet has more than 60 columns."
+    ]
+
+
+def test_workbooks_are_read_in_a_child_with_a_time_limit(monkeypatch):
+    from validation import workbook_process
+
+    monkeypatch.setattr(workbook_process, "TIMEOUT_SECONDS", 0.000001)
+    data = xlsx([["id", "score", "outcome"], [1, 0.5, 1]])
+    assert errors_of(data, "a.xlsx")[0].startswith("Reading the workbook took longer than")
+
+
+def test_workbooks_are_read_in_a_child_with_a_memory_limit(monkeypatch):
+    """A reader that needs more memory than allowed is stopped in its child process, and the
+    person gets a message; the web process is untouched."""
+    from validation import workbook_process
+
+    def greedy_reader(data):
+        return [bytearray(400 * 1024 * 1024)]
+
+    with pytest.raises(workbook_process.WorkbookRefused) as caught:
+        workbook_process.read_rows_in_child(greedy_reader, b"", memory=16 * 1024 * 1024)
+    assert caught.value.message == (
+        "The workbook needs more memory to read than is allowed. Save it as CSV and upload that "
+        "instead."
+    )
+    # The real reader goes through the same door.
+    calls = []
+    monkeypatch.setattr(
+        workbook_process, "read_rows_in_child", lambda *a, **k: calls.append(a) or []
+    )
+    monkeypatch.setattr(
+        "validation.parsing.read_rows_in_child", workbook_process.read_rows_in_child
+    )
+    errors_of(xlsx([["id", "score", "outcome"], [1, 0.5, 1]]), "a.xlsx")
+    assert len(calls) == 1

@@ -308,7 +308,7 @@ def test_nobody_signs_off_their_own_override(vteam):
     from procurement import services as procurement_services
 
     procurement_services.add_member(
-        project=vteam.reload(), by=vteam.clinician, user=vteam.consultant, role="ai_competence"
+        project=vteam.reload(), by=vteam.admin, user=vteam.consultant, role="ai_competence"
     )
     override = record(vteam)
     with pytest.raises(PermissionDenied):
@@ -321,3 +321,18 @@ def test_no_override_when_the_criteria_are_met(vteam):
     with pytest.raises(ValidationError) as caught:
         record(vteam)
     assert caught.value.messages == [services.OVERRIDE_NOT_NEEDED]
+
+
+def test_the_owner_never_records_or_signs_an_override(vteam):
+    """Even holding the roles from before the team rule (written directly), the owner, who asks
+    for approval, does not decide the validation gate."""
+    from procurement.models import Membership
+
+    for role in ("innovation_consultant", "ai_competence"):
+        Membership.objects.create(project=vteam.project, user=vteam.clinician, role=role)
+    with pytest.raises(PermissionDenied):
+        record(vteam, by=vteam.clinician)
+    override = record(vteam)
+    with pytest.raises(PermissionDenied):
+        sign(vteam, override, by=vteam.clinician)
+    assert not Override.objects.filter(signed_off_by__isnull=False).exists()

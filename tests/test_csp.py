@@ -1,0 +1,30 @@
+"""Content-Security-Policy: sent on every page, and no template relies on what it forbids."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+
+def test_pages_send_a_strict_policy(client, db):
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["default-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+
+
+def test_no_template_has_inline_scripts_or_styles():
+    """Browsers apply the policy; the PDF dossier's templates are read by WeasyPrint only."""
+    offenders = []
+    for path in TEMPLATES.rglob("*.html"):
+        if "pdf" in path.relative_to(TEMPLATES).parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        inline_script = re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text)
+        if inline_script or re.search(r"\sstyle=|<style|\son[a-z]+=", text):
+            offenders.append(str(path.relative_to(TEMPLATES)))
+    assert offenders == []
