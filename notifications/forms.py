@@ -27,3 +27,22 @@ class PreferencesForm(forms.Form):
 
     def channels(self) -> dict[str, str]:
         return {kind: self.cleaned_data[kind] for kind in CHOOSABLE}
+
+
+class StageTargetForm(forms.Form):
+    target_date = forms.DateField(
+        label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class AssignmentForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assigned to"), queryset=None, required=False, empty_label="—"
+    )
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = members

@@ -169,3 +169,64 @@ class Preference(models.Model):
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+class StageTarget(models.Model):
+    """When the team means to have a stage approved."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_targets")
+    stage = models.ForeignKey("checklists.Stage", on_delete=models.PROTECT, related_name="+")
+    target_date = models.DateField(_("target date"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("stage target date")
+        verbose_name_plural = _("stage target dates")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "stage"], name="one_target_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.stage.key}: {self.target_date}"
+
+
+class ItemAssignment(models.Model):
+    """Who should answer an item, and by when (either may be empty)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
+    item = models.ForeignKey("checklists.ChecklistItem", on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "item"], name="one_assignment_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.item.key}: {self.assignee_id} {self.due_date}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address (ICS); a new token makes the old address stop."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}"

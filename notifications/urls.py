@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import deadline_views, views
 
 urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
@@ -19,5 +19,23 @@ urlpatterns = [
         "notifications/preferences/",
         views.notification_preferences,
         name="notification_preferences",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "projects/<int:project_id>/deadlines/",
+        deadline_views.deadlines_page,
+        name="project_deadlines",
+    ),
+    path(
+        "projects/<int:project_id>/deadlines/stages/<int:stage_id>/",
+        deadline_views.stage_target_save,
+        name="stage_target_save",
+    ),
+    path(
+        "projects/<int:project_id>/deadlines/items/<int:item_id>/",
+        deadline_views.assignment_save,
+        name="assignment_save",
     ),
 ]
