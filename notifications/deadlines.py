@@ -257,3 +257,23 @@ def send_reminders(on: date | None = None) -> int:
                     )
                 )
     return written
+
+
+def annotate_dashboard(user, rows) -> None:
+    """The dashboard's row extension: the person's own deadlines (items assigned to them; stage
+    targets for the owner and the consultants) and an overdue mark per project. Two queries."""
+    by_project = open_deadlines(
+        [row.project for row in rows], statuses={row.project.pk: row.status for row in rows}
+    )
+    for row in rows:
+        found = by_project.get(row.project.pk, [])
+        planner = row.project.owner_id == user.pk or Role.INNOVATION_CONSULTANT in (
+            row.status.roles_of(user)
+        )
+        row.deadlines = [
+            deadline
+            for deadline in found
+            if (deadline.assignee is not None and deadline.assignee.pk == user.pk)
+            or (deadline.item is None and planner)
+        ]
+        row.overdue = any(deadline.overdue for deadline in found)

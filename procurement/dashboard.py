@@ -1,5 +1,6 @@
 """The dashboard: a person's projects and what awaits them, in a fixed number of queries."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from checklists.roles import Role
@@ -20,6 +21,22 @@ class ProjectRow:
     # The latest return or stop, shown to the owner until the stage is approved again.
     return_notice: object = None
     notes: list[str] = field(default_factory=list)
+    # Filled by other apps' row extensions (deadlines): what is due for this person, and
+    # whether anything on the project is overdue.
+    deadlines: list = field(default_factory=list)
+    overdue: bool = False
+
+
+# Other apps add to the rows from their AppConfig.ready(), each in a fixed number of queries:
+# `extension(user, rows)`. The dashboard imports none of them.
+RowExtension = Callable[[object, list[ProjectRow]], None]
+ROW_EXTENSIONS: list[RowExtension] = []
+
+
+def register_row_extension(extension: RowExtension) -> RowExtension:
+    if extension not in ROW_EXTENSIONS:
+        ROW_EXTENSIONS.append(extension)
+    return extension
 
 
 def dashboard_context(user) -> dict:
@@ -48,8 +65,14 @@ def dashboard_context(user) -> dict:
                 and project.approval_requested_by_id != user.pk
             )
         rows.append(row)
+    for extension in ROW_EXTENSIONS:
+        extension(user, rows)
     return {
         "rows": rows,
         "approvals": [row for row in rows if row.awaits_my_approval],
-        "todo": [row for row in rows if row.my_items or row.my_signoffs or row.return_notice],
+        "todo": [
+            row
+            for row in rows
+            if row.my_items or row.my_signoffs or row.return_notice or row.deadlines
+        ],
     }
