@@ -14,6 +14,12 @@ urlpatterns = [
         views.notification_read,
         name="notification_read",
     ),
+    path(
+        "notifications/calendar/new-address/",
+        views.calendar_regenerate,
+        name="calendar_regenerate",
+    ),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path(
         "notifications/preferences/",

@@ -3,15 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import calendar, services
 from .forms import PreferencesForm
-from .models import Notification
+from .mail import absolute
+from .models import CalendarFeed, Notification
 from .wording import describe
 
 PAGE_SIZE = 30
@@ -68,4 +70,30 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Your choices were saved."))
         return redirect("notification_preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    feed = calendar.feed_for(request.user)
+    calendar_url = absolute(reverse("calendar_feed", args=[feed.token]))
+    return render(
+        request, "notifications/preferences.html", {"form": form, "calendar_url": calendar_url}
+    )
+
+
+@login_required
+@require_POST
+def calendar_regenerate(request: HttpRequest) -> HttpResponse:
+    calendar.regenerate(request.user)
+    messages.success(request, _("Your calendar has a new address. The old one no longer works."))
+    return redirect(reverse("notification_preferences") + "#calendar")
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's deadlines as ICS; the secret token is the only key (no login)."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404("No such calendar")
+    response = HttpResponse(
+        calendar.calendar_for(feed.user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
