@@ -197,6 +197,9 @@ ROUTES = {
 
 def on_journal_entry(entry: HistoryEntry) -> None:
     """The journal listener: tell the right people about this entry, in its transaction."""
+    if entry.action == Action.SIGNED_OFF:
+        _settle_signoff_requests(entry)
+        return
     team, messages = messages_for(entry)
     for message in messages:
         recipients = [
@@ -215,6 +218,17 @@ def on_journal_entry(entry: HistoryEntry) -> None:
             link=message.link,
             data=message.data,
         )
+
+
+def _settle_signoff_requests(entry: HistoryEntry) -> None:
+    """Once the item is signed, nobody needs the request any more: it counts as read, so the
+    next change of the answer asks again."""
+    Notification.objects.filter(
+        project_id=entry.project_id,
+        kind=Kind.SIGNOFF_NEEDED,
+        data__item_key=entry.subject,
+        read_at__isnull=True,
+    ).update(read_at=entry.at)
 
 
 def _without_open_signoff_request(recipients, entry, message):

@@ -320,3 +320,13 @@ def test_stage_approved_goes_to_the_digest_by_default(team):
             "channel", flat=True
         )
     ) == {Channel.DIGEST}
+
+
+def test_signing_settles_the_request_and_a_new_answer_asks_again(team):
+    move_to(team, "legal")
+    answer(team, "legal.hosting", "eu_cloud", by=team.clinician)
+    services.sign_off(project=team.reload(), item=team.item("legal.hosting"), by=team.it_architect)
+    request = Notification.objects.get(kind=Kind.SIGNOFF_NEEDED)
+    assert request.is_read
+    answer(team, "legal.hosting", "on_premises", by=team.clinician)
+    assert Notification.objects.filter(kind=Kind.SIGNOFF_NEEDED, read_at=None).count() == 1
