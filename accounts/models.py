@@ -32,7 +32,7 @@ class User(AbstractUser):
     )
     # The language of what the product sends this person (e-mail, digests); Danish first.
     language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default="da"
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="da", db_default="da"
     )
 
     class Meta(AbstractUser.Meta):

@@ -8,7 +8,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "kind", "project", "created_at", "read_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__username", "event_key"]
-    raw_id_fields = ["recipient", "project", "entry"]
+    raw_id_fields = ["recipient", "project"]
 
 
 @admin.register(Delivery)

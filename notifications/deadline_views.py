@@ -88,7 +88,7 @@ def stage_target_save(request: HttpRequest, project_id: int, stage_id: int) -> H
         )
         messages.success(request, _("The target date was saved."))
     else:
-        messages.error(request, _("Enter a valid date."))
+        messages.error(request, _("Not saved: the date is not valid."))
     return redirect("project_deadlines", project_id=project.pk)
 
 

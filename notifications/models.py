@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from procurement.models import HistoryEntry, Project
+from procurement.models import Project
 
 
 class Kind(models.TextChoices):
@@ -55,12 +55,10 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     # What happened, once per recipient: "entry:<journal id>", or "deadline:<...>" for reminders.
+    # (A key, not a foreign key: the journal stays free of rows that point into it.)
     event_key = models.CharField(max_length=120)
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
-    )
-    entry = models.ForeignKey(
-        HistoryEntry, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     # The facts the message is written from (names, stage, reason), kept as data so each
     # person reads it in their own language whenever they look.

@@ -214,7 +214,6 @@ def on_journal_entry(entry: HistoryEntry) -> None:
             kind=message.kind,
             event_key=f"entry:{entry.pk}",
             project_id=entry.project_id,
-            entry=entry,
             link=message.link,
             data=message.data,
         )
@@ -261,7 +260,6 @@ def notify(
     link: str,
     data: dict,
     project_id: int | None = None,
-    entry: HistoryEntry | None = None,
 ) -> list[Notification]:
     """Write one notification per recipient (and its mail delivery, by their choice) unless it
     exists already, and queue the immediate mails for after the commit. Must run inside the
@@ -278,7 +276,6 @@ def notify(
             defaults={
                 "kind": kind,
                 "project_id": project_id,
-                "entry": entry,
                 "link": link,
                 "data": data,
             },

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='language',
-            field=models.CharField(choices=[('da', 'Danish'), ('en', 'English')], default='da', max_length=8, verbose_name='language'),
+            field=models.CharField(choices=[('da', 'Danish'), ('en', 'English')], db_default='da', default='da', max_length=8, verbose_name='language'),
         ),
     ]

@@ -35,7 +35,6 @@ class Migration(migrations.Migration):
                 ('link', models.CharField(max_length=300)),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurement.historyentry')),
                 ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='procurement.project')),
                 ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
             ],

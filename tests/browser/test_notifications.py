@@ -45,7 +45,7 @@ def test_a_notification_leads_to_its_item(login, team, live_server):
     page.goto(f"{live_server.url}/notifications/preferences/")
     problems += axe_problems(page, "notification preferences")
     page.locator("input[name=signoff_needed][value=digest]").check()
-    page.locator("main form button[type=submit]").click()
+    page.locator("#preferences-form button[type=submit]").click()
     expect(page.locator(".alert-success")).to_be_visible()
     assert problems == []
 
