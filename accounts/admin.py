@@ -17,5 +17,5 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["organisation", "is_staff", "is_superuser", "is_active"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Organisation"), {"fields": ["organisation"]}),
+        (_("Organisation"), {"fields": ["organisation", "language"]}),
     )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,10 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="users",
+    )
+    # The language of what the product sends this person (e-mail, digests); Danish first.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="da", db_default="da"
     )
 
     class Meta(AbstractUser.Meta):

@@ -5,7 +5,7 @@ DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (Postgr
 """
 
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "decisions",
     "dossier",
     "assistant",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -200,6 +202,28 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # how many days the question log keeps a question (`manage.py purge_questions` deletes older ones).
 ASSISTANT_DEFAULT_PATHWAY = "indkoeb-ce-maerket-ai"
 ASSISTANT_LOG_RETENTION_DAYS = int(os.environ.get("ASSISTANT_LOG_RETENTION_DAYS", "180"))
+
+# E-mail, from Django's own setting names as environment variables (no URL parser needed).
+# Without EMAIL_HOST, mail is printed to the console in development; production must set one.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST or not DEBUG
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "guide@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails and the calendar feed are absolute: the address people open the app at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The daily digest goes out at the first `manage.py send_digests` run after this local time.
+NOTIFICATIONS_DIGEST_TIME = time.fromisoformat(os.environ.get("NOTIFICATIONS_DIGEST_TIME", "07:00"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

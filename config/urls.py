@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("decisions.urls")),
     path("", include("dossier.urls")),
     path("", include("validation.urls")),
+    path("", include("notifications.urls")),
     path("", include("procurement.urls")),
 ]

@@ -1,5 +1,6 @@
 """The dashboard: a person's projects and what awaits them, in a fixed number of queries."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from checklists.roles import Role
@@ -21,6 +22,22 @@ class ProjectRow:
     return_notice: object = None
     notes: list[str] = field(default_factory=list)
     next_step: NextStep | None = None
+    # Filled by other apps' row extensions (deadlines): what is due for this person, and
+    # whether anything on the project is overdue.
+    deadlines: list = field(default_factory=list)
+    overdue: bool = False
+
+
+# Other apps add to the rows from their AppConfig.ready(), each in a fixed number of queries:
+# `extension(user, rows)`. The dashboard imports none of them.
+RowExtension = Callable[[object, list[ProjectRow]], None]
+ROW_EXTENSIONS: list[RowExtension] = []
+
+
+def register_row_extension(extension: RowExtension) -> RowExtension:
+    if extension not in ROW_EXTENSIONS:
+        ROW_EXTENSIONS.append(extension)
+    return extension
 
 
 def dashboard_context(user) -> dict:
@@ -54,8 +71,14 @@ def dashboard_context(user) -> dict:
                 and project.approval_requested_by_id != user.pk
             )
         rows.append(row)
+    for extension in ROW_EXTENSIONS:
+        extension(user, rows)
     return {
         "rows": rows,
         "approvals": [row for row in rows if row.awaits_my_approval],
-        "todo": [row for row in rows if row.my_items or row.my_signoffs or row.return_notice],
+        "todo": [
+            row
+            for row in rows
+            if row.my_items or row.my_signoffs or row.return_notice or row.deadlines
+        ],
     }

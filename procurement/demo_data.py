@@ -81,7 +81,13 @@ def ensure_users() -> dict[str, User]:
     for username, (first, last) in USERS.items():
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "organisation": organisation},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "organisation": organisation,
+                # Reserved for examples: in `make run` the mails show on the worker's console.
+                "email": f"{username}@example.org",
+            },
         )
         if created:
             user.set_password(PASSWORD)

@@ -46,6 +46,7 @@ class Action(models.TextChoices):
     REQUIREMENT_MOVED = "requirement_moved", _("requirement moved")
     REQUIREMENT_REMOVED = "requirement_removed", _("requirement removed")
     VALIDATION_CHANGED = "validation_changed", _("validation data changed")
+    DEADLINE_SET = "deadline_set", _("deadline or assignment set")
 
 
 class Kind(models.TextChoices):
@@ -85,6 +86,7 @@ KIND_OF_ACTION = {
     Action.REQUIREMENT_MOVED: Kind.TOOL,
     Action.REQUIREMENT_REMOVED: Kind.TOOL,
     Action.VALIDATION_CHANGED: Kind.TOOL,
+    Action.DEADLINE_SET: Kind.TEAM,
 }
 
 

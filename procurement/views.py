@@ -273,7 +273,10 @@ def approval_request(request: HttpRequest, project_id: int) -> HttpResponse:
         return _blocked(request, project, exc)
     messages.success(
         request,
-        _("Approval requested. The innovation consultants on the project can see it now."),
+        _(
+            "Approval requested. The innovation consultants on the project have been told "
+            "(in the app, and by e-mail unless they chose otherwise)."
+        ),
     )
     return redirect("project_detail", project_id=project.pk)
 

@@ -149,7 +149,8 @@ def test_dashboard_queries_do_not_grow_with_projects_awaiting_approval(
             by=team.clinician, pathway=pathway, title=f"P{index}", clinical_need="x",
             department="y",
         )  # fmt: skip
-        services.add_member(project=project, by=team.clinician, user=team.consultant,
+        # Approving roles are given by an administrator (the team rule).
+        services.add_member(project=project, by=team.admin, user=team.consultant,
                             role="innovation_consultant")  # fmt: skip
         services.save_answer(project=project, item=team.item("need.problem"), by=team.clinician,
                              value="Et problem")  # fmt: skip

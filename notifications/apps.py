@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from procurement.dashboard import register_row_extension
+        from procurement.journal import register_listener
+
+        from .deadlines import annotate_dashboard
+        from .routing import on_journal_entry
+
+        register_listener(on_journal_entry)
+        register_row_extension(annotate_dashboard)
