@@ -38,6 +38,11 @@ def drop_trigger(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Sealing the existing rows (RunPython, in its own transaction) must be committed before the
+    # unique constraint and the trigger are added: PostgreSQL refuses to ALTER a table with
+    # pending trigger events from the same transaction.
+    atomic = False
+
     dependencies = [
         ("procurement", "0004_validation_override_in_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -128,7 +133,7 @@ class Migration(migrations.Migration):
             field=models.CharField(default="", max_length=64),
             preserve_default=False,
         ),
-        migrations.RunPython(seal_existing, migrations.RunPython.noop),
+        migrations.RunPython(seal_existing, migrations.RunPython.noop, atomic=True),
         migrations.AddConstraint(
             model_name="historyentry",
             constraint=models.UniqueConstraint(
