@@ -109,8 +109,8 @@ def _what(entry: HistoryEntry, items: dict) -> str:
     if entry.action in ANSWER_ACTIONS + (Action.SIGNED_OFF,):
         item = items.get(entry.subject)
         return f"{label}: {item.text if item else entry.subject}"
-    if entry.subject and entry.action not in (Action.DOSSIER_GENERATED,):
-        return f"{label}: {entry.subject}" if entry.action in REQUIREMENT_ACTIONS else label
+    if entry.action in REQUIREMENT_ACTIONS and entry.subject:
+        return f"{label}: {entry.subject}"
     return label
 
 
