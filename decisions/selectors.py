@@ -1,7 +1,7 @@
 """Reads the decision helpers need from the rest of the product, each in one query."""
 
 from checklists.models import ChecklistItem
-from procurement.models import Answer, Membership, Project
+from procurement.models import Answer, Project
 
 from .models import BusinessCase
 
@@ -20,12 +20,6 @@ def items_by_key(project: Project, keys) -> dict[str, ChecklistItem]:
         stage__pathway_id=project.pathway_id, key__in=list(keys)
     ).select_related("stage")
     return {item.key: item for item in items}
-
-
-def roles_of(project: Project, user) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(Membership.objects.filter(project=project, user=user).values_list("role", flat=True))
 
 
 def business_case_of(project: Project) -> BusinessCase | None:

@@ -9,11 +9,11 @@ from django.db.models import F
 from procurement import journal
 from procurement.guards import lock_project, require_tool_open
 from procurement.models import Action, Project
+from procurement.permissions import roles_of
 
 from .business_case import BUSINESS_CASE_TOOL, BusinessCaseInput
 from .models import BusinessCase
 from .permissions import can_edit_business_case
-from .selectors import roles_of
 
 
 def save_business_case(

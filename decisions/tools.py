@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from checklists.roles import Role
 from procurement.gates import Reason
+from procurement.permissions import roles_of
 
 from .business_case import BUSINESS_CASE_TOOL, SCENARIOS
 from .formatting import format_dkk
@@ -29,7 +30,6 @@ from .panels import (
     stored_business_case,
 )
 from .reasoning import in_language
-from .selectors import roles_of
 from .services import stored_lines
 
 CLASSIFICATION_INCOMPLETE = "classification_incomplete"

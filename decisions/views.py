@@ -12,14 +12,13 @@ from django_htmx.http import reswap, retarget
 
 from checklists.extensions import TOOLS
 from procurement.gates import load_stage_status
-from procurement.permissions import get_visible_project, require
+from procurement.permissions import get_visible_project, require, roles_of
 from procurement.project_page import gate_panel, project_context
 
 from .business_case import BUSINESS_CASE_TOOL
 from .forms import BusinessCaseForm, reshape
 from .panels import business_case_context
 from .permissions import can_edit_business_case
-from .selectors import roles_of
 from .services import save_business_case
 from .tools import TOOLS as DECISION_TOOLS
 

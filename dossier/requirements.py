@@ -18,7 +18,8 @@ from checklists.roles import Role
 from procurement import journal
 from procurement.gates import Reason
 from procurement.guards import lock_project, require_tool_open
-from procurement.models import Action, Membership, Project
+from procurement.models import Action, Project
+from procurement.permissions import roles_of
 
 from .models import Requirement
 
@@ -74,12 +75,6 @@ def project_requirements(project: Project) -> list[Requirement]:
     )
 
 
-def roles_on(project: Project, user) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(Membership.objects.filter(project=project, user=user).values_list("role", flat=True))
-
-
 def can_edit_requirements(project: Project, user, roles: set[str] | None = None) -> bool:
     """The owner and members holding a clinician, procurement or innovation consultant role,
     while the project is active."""
@@ -87,7 +82,7 @@ def can_edit_requirements(project: Project, user, roles: set[str] | None = None)
         return False
     if user.pk == project.owner_id:
         return True
-    return bool((roles_on(project, user) if roles is None else roles) & EDITOR_ROLES)
+    return bool((roles_of(project, user) if roles is None else roles) & EDITOR_ROLES)
 
 
 TOOL_NAME = "requirements_list"

@@ -12,15 +12,18 @@ from django.urls import reverse
 from checklists.loading import PATHWAY_DIR, discover_files, load_pathways
 from checklists.models import ChecklistItem, Pathway
 from checklists.roles import AnswerType, Role
+from tests.module_data import module_data
 
 DEFAULT = "indkoeb-ce-maerket-ai"
 FAST_TRACK = "fast-track-validering"
 ANCHORS = PATHWAY_DIR.parent / "anchors.yaml"
 
 
+shipped_once = module_data(lambda: load_pathways(discover_files()))
+
+
 @pytest.fixture
-def shipped(db):
-    load_pathways(discover_files())
+def shipped(db, shipped_once):
     return Pathway.latest(DEFAULT)
 
 

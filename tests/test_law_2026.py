@@ -20,6 +20,7 @@ from checklists.loading import (
 )
 from checklists.models import Pathway
 from procurement.pathway_change import plan_pathway_change
+from tests.module_data import module_data
 from tests.personas import make_team
 
 DEFAULT = "indkoeb-ce-maerket-ai"
@@ -160,9 +161,12 @@ def test_loader_validates_change_notes(tmp_path):
         parse_pathway_file(write(tmp_path, 1, {"da": "Ny", "en": "New"}))
 
 
+shipped_once = module_data(lambda: load_pathways(discover_files()))
+
+
 @pytest.fixture
-def shipped(db):
-    load_pathways(discover_files())
+def shipped(db, shipped_once):
+    """The shipped pathways, loaded once for the module."""
 
 
 def test_upgrade_preview_from_v2_to_v3_shows_what_changed_and_why(client, shipped):

@@ -1,12 +1,17 @@
 """The demo data: the seed's four cases, created through the real services, idempotently."""
 
+import tempfile
+from pathlib import Path
+
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
+from django.test import override_settings
 
 from accounts.models import User
 from checklists.loading import load_pathways
 from procurement.gates import blocking_reasons, load_stage_status
 from procurement.models import Action, HistoryEntry, Project
+from tests.module_data import module_data
 
 EXPECTED_STAGES = {
     "Ambient Scribe": "prospective_validation",
@@ -16,11 +21,30 @@ EXPECTED_STAGES = {
 }
 
 
+EVIDENCE = Path(tempfile.mkdtemp(prefix="demo-evidence-"))
+
+
+def seed_without_debug():
+    """The seed as `--force` runs it with DEBUG off (test_idempotent runs it again with DEBUG on,
+    the way `make run` does)."""
+    with override_settings(DEBUG=False, EVIDENCE_ROOT=EVIDENCE):
+        load_pathways()
+        call_command("seed_demo", "--force")
+
+
+seeded_once = module_data(seed_without_debug)
+
+
+@pytest.fixture(autouse=True)
+def evidence_root(settings):
+    """The demo's evidence files stay where the seed put them."""
+    settings.EVIDENCE_ROOT = EVIDENCE
+    return EVIDENCE
+
+
 @pytest.fixture
-def seeded(db, settings):
-    settings.DEBUG = True
-    load_pathways()
-    call_command("seed_demo")
+def seeded(db, seeded_once):
+    """The demo, seeded once for this module."""
 
 
 def test_users_and_cases(seeded):
@@ -69,23 +93,15 @@ def test_cases_have_answers_in_current_stage_and_gates_partly_open(seeded):
     assert reasons, "the demo should show what is still missing"
 
 
-def test_idempotent(seeded):
+def test_idempotent(seeded, settings):
+    settings.DEBUG = True
     counts = (User.objects.count(), Project.objects.count(), HistoryEntry.objects.count())
     call_command("seed_demo")
     assert (User.objects.count(), Project.objects.count(), HistoryEntry.objects.count()) == counts
 
 
-def test_refuses_without_debug(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG is off"):
-        call_command("seed_demo")
-    assert not User.objects.filter(username="kliniker").exists()
-
-
-def test_force_runs_without_debug(db, settings):
-    settings.DEBUG = False
-    load_pathways()
-    call_command("seed_demo", "--force")
+def test_force_runs_without_debug(seeded):
+    """The module's seed ran with DEBUG off and --force."""
     assert Project.objects.count() == 4
 
 

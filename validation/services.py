@@ -19,7 +19,8 @@ from checklists.models import Stage
 from checklists.roles import Role
 from procurement import evidence_files, journal
 from procurement.guards import lock_project, require_stage_open
-from procurement.models import Action, Membership, Project
+from procurement.models import Action, Project
+from procurement.permissions import roles_of
 
 from .criteria import METRICS
 from .kinds import Direction, JudgedOn, UploadKind, phase_for_stage_key
@@ -50,12 +51,6 @@ OVERRIDE_SIGNED = gettext_noop("This override has already been signed off.")
 OVERRIDE_SELF = gettext_noop("The person who recorded an override cannot sign it off.")
 JUSTIFICATION_TOO_SHORT = gettext_noop("Give a justification of at least 20 characters.")
 WRONG_SITE = gettext_noop("Choose one of the project's sites.")
-
-
-def roles_of(project: Project, user) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(Membership.objects.filter(project=project, user=user).values_list("role", flat=True))
 
 
 def may_contribute(project: Project, user, roles: set[str] | None = None) -> bool:

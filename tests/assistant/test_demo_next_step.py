@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import translation
 
 from accounts.models import User
@@ -11,13 +12,21 @@ from procurement import gates
 from procurement.gates import blocking_reasons, load_stage_status, next_step
 from procurement.models import Action
 from procurement.permissions import visible_projects
+from tests.module_data import module_data
+
+
+def seed():
+    with override_settings(DEBUG=True):
+        load_pathways()
+        call_command("seed_demo")
+
+
+seeded_once = module_data(seed)
 
 
 @pytest.fixture
-def seeded(db, settings):
-    settings.DEBUG = True
-    load_pathways()
-    call_command("seed_demo")
+def seeded(db, seeded_once):
+    """The demo, seeded once for this module."""
 
 
 def test_every_demo_user_on_every_demo_project(seeded):

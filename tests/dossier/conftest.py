@@ -9,6 +9,8 @@ import pytest
 from checklists.loading import load_pathways
 from checklists.models import Pathway
 from dossier import requirements as requirement_service
+from procurement.models import Action
+from procurement.transitions import perform_transition
 from tests.personas import Team, advance, answer, make_team, pdf_upload
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "dossier-test.v1.yaml"
@@ -79,3 +81,28 @@ def to_legal(team: Team) -> None:
     advance(team)
     answer(team, "legal.personal_data", "no", by=team.lawyer)
     team.reload()
+
+
+def full_journey(dteam: Team) -> Team:
+    """A project in its legal stage after a full journey: approvals, a return with a reason, a
+    stop and a reopening, evidence with a sign-off, a "not applicable" with its justification, a
+    requirements list, and an item that does not apply."""
+    to_legal(dteam)
+    perform_transition(
+        project=dteam.reload(),
+        action=Action.RETURNED,
+        by=dteam.consultant,
+        comment="Kravene skal skærpes.",
+        target="requirements",
+    )
+    advance(dteam)
+    perform_transition(
+        project=dteam.reload(), action=Action.STOPPED, by=dteam.consultant, comment="Afventer."
+    )
+    perform_transition(
+        project=dteam.reload(), action=Action.REOPENED, by=dteam.consultant2, comment="Klar."
+    )
+    answer(dteam, "legal.personal_data", "no", by=dteam.lawyer)
+    answer(dteam, "legal.notes", "Noter fra juristen.", by=dteam.lawyer)
+    dteam.reload()
+    return dteam

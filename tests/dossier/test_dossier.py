@@ -3,31 +3,26 @@ versions that never change, permissions, the background job (progress, failure, 
 limit) and the management command."""
 
 import hashlib
-import io
-import re
 import signal
 from datetime import timedelta
 from decimal import Decimal
 
 import jsonschema
-import pikepdf
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, override, pgettext
+from django.utils.translation import gettext, override
 
 from dossier import rendering, services
 from dossier import requirements as requirement_service
 from dossier.models import DossierDownload, DossierRequest, DossierVersion, Requirement
 from procurement import services as project_services
-from procurement.models import Action, Evidence
-from procurement.transitions import perform_transition
-from tests.personas import advance, answer
+from procurement.models import Action
+from tests.personas import answer
 
-from .conftest import to_legal
+from .conftest import full_journey
 from .helpers import (
-    attachments,
     dossier_json,
     page_texts,
     pdf_text,
@@ -41,28 +36,8 @@ FOOTER_CONTEXT = "page number footer: Page 3 of 12"
 
 @pytest.fixture
 def case(dteam):
-    """A project in its legal stage after a full journey: approvals, a return with a reason, a
-    stop and a reopening, evidence with a sign-off, a "not applicable" with its justification, a
-    requirements list, and an item that does not apply."""
-    to_legal(dteam)
-    perform_transition(
-        project=dteam.reload(),
-        action=Action.RETURNED,
-        by=dteam.consultant,
-        comment="Kravene skal skærpes.",
-        target="requirements",
-    )
-    advance(dteam)
-    perform_transition(
-        project=dteam.reload(), action=Action.STOPPED, by=dteam.consultant, comment="Afventer."
-    )
-    perform_transition(
-        project=dteam.reload(), action=Action.REOPENED, by=dteam.consultant2, comment="Klar."
-    )
-    answer(dteam, "legal.personal_data", "no", by=dteam.lawyer)
-    answer(dteam, "legal.notes", "Noter fra juristen.", by=dteam.lawyer)
-    dteam.reload()
-    return dteam
+    """A project in its legal stage after a full journey (see `conftest.full_journey`)."""
+    return full_journey(dteam)
 
 
 def generate(client, user, project, **extra):
@@ -83,54 +58,6 @@ def stored_files(root) -> list:
 
 
 # --- content ---------------------------------------------------------------------------------
-
-
-def test_the_pdf_holds_answers_hashes_approvals_and_sign_offs(client, case):
-    version, content = generated(client, case)
-    text = pdf_text(content)
-    flat = squeezed(text)
-    evidence = Evidence.objects.get(project=case.project)
-    assert "Testprojekt" in text
-    assert "Lange ventetider på beskrivelser." in text  # a text answer
-    assert "Ingen enklere løsning findes." in text  # the justification of "not applicable"
-    assert "Noter fra juristen." in text
-    assert "1.250.000,5" in text  # a number, in Danish format
-    assert evidence.sha256 in flat and "kravspec.pdf" in text
-    # The decisions: who approved, the gate question, the reasons for return and stop.
-    assert "Er behovet klart?" in text and "Consultant" in text
-    assert "Kravene skal skærpes." in text and "Afventer." in text and "Klar." in text
-    # The sign-off with name and role.
-    assert "Procurement" in text
-    # The requirements list, the sources appendix, the item that does not apply.
-    assert "Klinisk kvalitet." in text and "Valideringsrapport." in text
-    assert "Art. 28" in text and "eur-lex.europa.eu" in flat
-    with override("da"):
-        not_applicable = gettext("Does not apply because of earlier answers")
-    assert f"{not_applicable}: 3.2 Konsekvensanalyse (DPIA)" in " ".join(text.split())
-    assert version.page_count == len(page_texts(content))
-    assert version.stage_key == "legal" and version.created_by == case.procurement
-
-
-def test_page_numbers_running_header_and_toc_page_numbers(client, case):
-    _version, content = generated(client, case)
-    pages = page_texts(content)
-    total = len(pages)
-    with override("da"):
-        label, of = pgettext(FOOTER_CONTEXT, "Page"), pgettext(FOOTER_CONTEXT, "of")
-    assert f"{label} 2 {of} {total}" in pages[1]
-    assert f"{label} {total} {of} {total}" in pages[-1]
-    assert f"{label} 1 " not in pages[0]  # not on the cover
-    # The running header: the TOC and the evidence pages name the project only there.
-    assert all("Testprojekt" in page for page in pages[1:])
-    toc = pages[1]
-    with override("da"):  # the dossier is rendered in the requester's language (Danish here)
-        headings = (gettext("Full history"), gettext("Evidence files"), "3. Juridisk vurdering")
-    for heading in headings:
-        match = re.search(re.escape(heading) + r"[ .]+(\d+)", toc)
-        assert match, heading
-        number = int(match.group(1))
-        assert heading in pages[number - 1], heading
-        assert all(heading not in page for page in pages[2 : number - 1]), heading
 
 
 def test_table_rows_are_not_split_across_pages(client, case):
@@ -162,18 +89,6 @@ def test_table_rows_are_not_split_across_pages(client, case):
     assert len(table_pages) > 2  # the table did cross pages
 
 
-def test_pdfa_3b_valid_and_tagged_with_the_language(client, case):
-    _version, content = generated(client, case)
-    report = pdfa_report(content)
-    assert report.passed, report.findings
-    with pikepdf.open(io.BytesIO(content)) as pdf:
-        assert "/StructTreeRoot" in pdf.Root
-        assert bool(pdf.Root.MarkInfo.Marked)
-        assert str(pdf.Root.Lang) == "da"
-        with pdf.open_metadata() as meta:
-            assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("3", "B")
-
-
 def test_weasyprint_output_needs_the_pattern_fix():
     """Why the finisher exists: without it the strict validator cannot approve the file."""
     from weasyprint import HTML
@@ -185,56 +100,6 @@ def test_weasyprint_output_needs_the_pattern_fix():
         pdf_variant="pdf/a-3b", finisher=rendering.drop_empty_pattern_and_shading
     )
     assert pdfa_report(fixed).passed
-
-
-def test_the_attachment_validates_against_the_schema_and_matches_the_project(client, case):
-    version, content = generated(client, case)
-    assert list(attachments(content)) == ["dossier.json"]
-    data = dossier_json(content)
-    jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker()).validate(
-        data
-    )
-    project = case.project
-    assert data["dossier"]["version"] == version.number == 1
-    assert data["dossier"]["generated_by"]["username"] == "procurement"
-    assert data["project"]["id"] == project.pk and data["project"]["state"] == "legal"
-    assert (data["pathway"]["slug"], data["pathway"]["version"]) == ("dossier-test", 1)
-    assert [stage["key"] for stage in data["stages"]] == ["need", "requirements", "legal"]
-    items = {item["key"]: item for stage in data["stages"] for item in stage["items"]}
-    assert items["need.problem"]["answer"]["value"] == "Lange ventetider på beskrivelser."
-    assert items["need.simpler_solution"]["answer"]["value"] == "na"
-    assert items["need.simpler_solution"]["answer"]["not_applicable"] is True
-    assert items["requirements.contract_value"]["answer"]["value"] == "1250000.5"
-    assert items["legal.dpia"]["applicable"] is False
-    signed = items["requirements.specification"]["signoff"]
-    assert (signed["user"]["username"], signed["role"]) == ("procurement", "procurement")
-    evidence = Evidence.objects.get(project=project)
-    assert [e["sha256"] for e in data["evidence"]] == [evidence.sha256]
-    assert items["requirements.specification"]["answer"]["evidence"]["sha256"] == evidence.sha256
-    assert [t["action"] for t in data["transitions"]] == [
-        "approve",
-        "approve",
-        "return_to",
-        "approve",
-        "stop",
-        "reopen",
-    ]
-    assert data["transitions"][0]["gate_question"] == "Er behovet klart?"
-    assert data["transitions"][2]["comment"] == "Kravene skal skærpes."
-    requirements = data["tools"]["requirements"]["requirements_list"]
-    assert [r["number"] for r in requirements["requirements"]] == [1, 2, 3]
-    assert requirements["requirements"][1]["weight"] == "40.00"
-    assert requirements["valid"] is True
-    assert {s["article"] for s in data["sources"]} == {"Art. 4", "Art. 28"}
-    assert data["history"][0]["action"] == "created"
-
-
-def test_the_schema_refuses_what_it_does_not_describe(client, case):
-    _version, content = generated(client, case)
-    data = dossier_json(content)
-    data["stages"][0]["items"][0]["surprise"] = 1
-    with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(data, schema())
 
 
 def test_in_english_when_asked_in_english(client, case):

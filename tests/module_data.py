@@ -1,0 +1,50 @@
+"""Data made once per test module and shared by its tests, without leaking into other modules.
+
+Loading the shipped guideline or seeding the demo takes seconds; doing it once per module instead
+of once per test is most of what keeps the suite fast. `module_data(setup)` makes a module-scoped
+fixture that runs `setup()` inside a transaction opened for the module and rolled back at the
+module's end. Each test's own transaction (pytest-django's `db` fixture) nests inside it as a
+savepoint, so every test starts from exactly the data `setup` made and whatever it writes is
+undone after it, as with a per-test fixture.
+
+Rules for a module that uses one:
+- every test that reads the data also asks for `db` (the shared transaction does not unblock
+  database access by itself);
+- no test in the module may use `transactional_db`, `live_server` or a second process that reads
+  the database: those need committed data and would flush or wait on the open transaction;
+- once made, the data stay for the rest of the module, also for tests that do not ask for them,
+  so a test that needs an empty database belongs in another module.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, transaction
+
+
+def module_data(setup: Callable[[], Any]):
+    """A module-scoped fixture whose value is what `setup()` returns."""
+
+    @pytest.fixture(scope="module")
+    def fixture(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic(using=DEFAULT_DB_ALIAS)
+            # As Django's TestCase marks its class-wide atomic block, so that code asking for a
+            # durable block behaves as it does in any other test.
+            atomic._from_testcase = True
+            atomic.__enter__()
+            try:
+                value = setup()
+            except BaseException:
+                transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
+                atomic.__exit__(None, None, None)
+                raise
+        try:
+            yield value
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
+                atomic.__exit__(None, None, None)
+
+    return fixture
