@@ -164,10 +164,16 @@ def build_index(key: tuple, passages: list[Passage]) -> GuidelineIndex:
         if passages:
             bm25.index(corpus, show_progress=False)
         frequency = Counter(t for doc in corpus for t in set(doc))
+        titles = Counter(
+            t
+            for p in passages
+            for t in {stem(w, language) for w in content_words(p.title(language), language)}
+        )
         vocabulary = Vocabulary(
             language=language,
             surface=surface,
             stems=set(frequency),
+            title_frequency=dict(titles),
             document_frequency=dict(frequency),
             documents=len(corpus),
         )
