@@ -19,10 +19,25 @@ STEMMER_NAMES = {"da": "danish", "en": "english"}
 # Question words are stopwords to a search engine, but "how many" and "who" carry meaning in a
 # question about a checklist, so a few are kept.
 KEEP = {"hvem", "hvor", "who", "many"}
+# bm25s ships a short English list (33 words) beside a full Danish one (Snowball's, 122 words);
+# these are the English function words the Danish list has counterparts for (Snowball's English
+# list: pronouns, question words, auxiliaries), so a question reads alike in both languages.
+# Prepositions stay searchable: "before validation" is what an item is about.
+ENGLISH_FUNCTION_WORDS = {
+    "i", "me", "my", "myself", "you", "your", "yours", "he", "him", "his", "she", "her", "hers",
+    "its", "them", "those", "what", "which", "whom", "whose", "when", "where", "why", "how", "am",
+    "been", "being", "were", "have", "has", "had", "having", "did", "doing", "would", "could",
+    "can", "may", "might", "must", "shall", "from", "about", "so", "than", "too", "very", "just",
+}  # fmt: skip
 STOPWORDS = {
     "da": (set(STOPWORDS_DANISH) | {"mon", "lave", "laver", "gøre", "gør", "bruge", "vores"})
     - KEEP,
-    "en": (set(STOPWORDS_EN) | {"we", "our", "us", "do", "does", "need", "should"}) - KEEP,
+    "en": (
+        set(STOPWORDS_EN)
+        | ENGLISH_FUNCTION_WORDS
+        | {"we", "our", "us", "do", "does", "need", "should"}
+    )
+    - KEEP,
 }
 WORD = re.compile(r"[^\W_]+")
 SYNONYM_WEIGHT = 0.6  # a synonym's terms count less than the person's own words
