@@ -117,8 +117,10 @@ class Vocabulary:
     surface: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     # The stems of the passages' titles (the items' questions and the stages' names): what the
-    # guideline is about, as opposed to the words its help texts explain it with.
-    title_frequency: dict[str, int] = field(default_factory=dict)  # stem -> passages' titles
+    # guideline is about, as opposed to the words its help texts explain it with. Counted per
+    # stage or item key, so that an item kept through several versions counts once.
+    title_frequency: dict[str, int] = field(default_factory=dict)  # stem -> keys whose title has it
+    title_keys: int = 0
     document_frequency: dict[str, int] = field(default_factory=dict)
     documents: int = 0
 
@@ -135,13 +137,11 @@ class Vocabulary:
         df = self.document_frequency.get(stem_, 0)
         return math.log((self.documents - df + 0.5) / (df + 0.5) + 1)
 
-    def title_idf(self, stem_: str) -> float:
-        """How specific a stem is among the passages' titles (0 when no title has it): a stage's
-        name is in every one of its items' passages, so the passages' IDF undervalues it."""
-        df = self.title_frequency.get(stem_, 0)
-        if not df:
-            return 0.0
-        return math.log((self.documents - df + 0.5) / (df + 0.5) + 1)
+    def title_share(self, stem_: str) -> float:
+        """The share of the stages' and items' titles with this stem (0 when none has it): how
+        common it is in what the guideline is about. A stage's name is in each of its items'
+        passages, so the passages' IDF undervalues it."""
+        return self.title_frequency.get(stem_, 0) / self.title_keys if self.title_keys else 0.0
 
     def knows(self, word: str) -> bool:
         return word in self.surface or stem(word, self.language) in self.stems

@@ -7,7 +7,8 @@ on topic when
   word itself, a compound of known words, a repaired typo; never a mere shared prefix), that is a
   term of a synonym group (synonyms.yaml, not the general groups), or whose stem is specific
   among the passages' titles (what the guideline is about, not the words its help texts explain
-  it with): its title IDF at least MIN_CONCEPT_IDF, so "hvem", "patient", "data" do not count;
+  it with): in one title only, or in at most MAX_CONCEPT_TITLE_SHARE of them, so "hvem",
+  "patient", "data" do not count;
 - its concepts weigh at least MIN_CONCEPT_SHARE of the question's telling words: the concepts
   and the words the guideline does not know at all, each weighted by its IDF ("chef" in "Hvem er
   chef for IT-afdelingen?" outweighs "afdelingen"); everyday words the guideline also uses are
@@ -28,7 +29,7 @@ import yaml
 from .analysis import KEEP, LIKELY, Query, Synonyms, Vocabulary, content_words, stem
 
 OUT_OF_SCOPE_FILE = Path(__file__).resolve().parent / "out_of_scope.yaml"
-MIN_CONCEPT_IDF = 3.5
+MAX_CONCEPT_TITLE_SHARE = 0.03
 MIN_CONCEPT_SHARE = 0.5
 # Shorter unknown words are colloquial forms ("ha", "sgu") or letters ("x"), not a subject.
 MIN_FOREIGN_LENGTH = 3
@@ -98,10 +99,15 @@ def concepts(query: Query, vocabulary: Vocabulary, synonyms: Synonyms) -> tuple[
             continue
         for part in query.readings.get(word, (word,)):
             stem_ = stem(part, vocabulary.language)
-            if stem_ in curated or vocabulary.title_idf(stem_) >= MIN_CONCEPT_IDF:
+            if stem_ in curated or _specific_in_titles(stem_, vocabulary):
                 found.append(word)
                 break
     return tuple(found)
+
+
+def _specific_in_titles(stem_: str, vocabulary: Vocabulary) -> bool:
+    count = vocabulary.title_frequency.get(stem_, 0)
+    return count == 1 or 0 < vocabulary.title_share(stem_) <= MAX_CONCEPT_TITLE_SHARE
 
 
 def concept_share(query: Query, found: tuple[str, ...], vocabulary: Vocabulary) -> float:
