@@ -218,6 +218,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "throttle_cache",
         "TIMEOUT": 120,
+        # Counters live two minutes; room for many people asking at once before the cache culls
+        # (Django's default of 300 entries would drop live counters on a busy day).
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
 
