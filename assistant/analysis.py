@@ -19,10 +19,25 @@ STEMMER_NAMES = {"da": "danish", "en": "english"}
 # Question words are stopwords to a search engine, but "how many" and "who" carry meaning in a
 # question about a checklist, so a few are kept.
 KEEP = {"hvem", "hvor", "who", "many"}
+# bm25s ships a short English list (33 words) beside a full Danish one (Snowball's, 122 words);
+# these are the English function words the Danish list has counterparts for (Snowball's English
+# list: pronouns, question words, auxiliaries), so a question reads alike in both languages.
+# Prepositions stay searchable: "before validation" is what an item is about.
+ENGLISH_FUNCTION_WORDS = {
+    "i", "me", "my", "myself", "you", "your", "yours", "he", "him", "his", "she", "her", "hers",
+    "its", "them", "those", "what", "which", "whom", "whose", "when", "where", "why", "how", "am",
+    "been", "being", "were", "have", "has", "had", "having", "did", "doing", "would", "could",
+    "can", "may", "might", "must", "shall", "from", "about", "so", "than", "too", "very", "just",
+}  # fmt: skip
 STOPWORDS = {
     "da": (set(STOPWORDS_DANISH) | {"mon", "lave", "laver", "gøre", "gør", "bruge", "vores"})
     - KEEP,
-    "en": (set(STOPWORDS_EN) | {"we", "our", "us", "do", "does", "need", "should"}) - KEEP,
+    "en": (
+        set(STOPWORDS_EN)
+        | ENGLISH_FUNCTION_WORDS
+        | {"we", "our", "us", "do", "does", "need", "should"}
+    )
+    - KEEP,
 }
 WORD = re.compile(r"[^\W_]+")
 SYNONYM_WEIGHT = 0.6  # a synonym's terms count less than the person's own words
@@ -63,19 +78,26 @@ def terms(text: str, language: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Synonyms:
-    groups: tuple[tuple[str, ...], ...]
+    groups: tuple[tuple[str, ...], ...]  # every group, the general ones last
     intents: dict[str, tuple[str, ...]]
+    general: int = 0  # how many of the groups (the last ones) are everyday words, not concepts
+
+    def names_concept(self, position: int) -> bool:
+        return position < len(self.groups) - self.general
 
 
 @cache
 def load_synonyms(path: Path = SYNONYMS_FILE) -> Synonyms:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    groups = tuple(tuple(_phrase(t) for t in group) for group in data.get("groups", []))
+    general = data.get("general_groups") or []
+    groups = tuple(
+        tuple(_phrase(t) for t in group) for group in (data.get("groups") or []) + general
+    )
     intents = {
         name: tuple(_phrase(t) for t in phrases)
         for name, phrases in (data.get("project_intents") or {}).items()
     }
-    return Synonyms(groups=groups, intents=intents)
+    return Synonyms(groups=groups, intents=intents, general=len(general))
 
 
 def _phrase(text: str) -> str:
@@ -94,6 +116,11 @@ class Vocabulary:
     language: str
     surface: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
+    # The stems of the passages' titles (the items' questions and the stages' names): what the
+    # guideline is about, as opposed to the words its help texts explain it with. Counted per
+    # stage or item key, so that an item kept through several versions counts once.
+    title_frequency: dict[str, int] = field(default_factory=dict)  # stem -> keys whose title has it
+    title_keys: int = 0
     document_frequency: dict[str, int] = field(default_factory=dict)
     documents: int = 0
 
@@ -110,6 +137,12 @@ class Vocabulary:
         df = self.document_frequency.get(stem_, 0)
         return math.log((self.documents - df + 0.5) / (df + 0.5) + 1)
 
+    def title_share(self, stem_: str) -> float:
+        """The share of the stages' and items' titles with this stem (0 when none has it): how
+        common it is in what the guideline is about. A stage's name is in each of its items'
+        passages, so the passages' IDF undervalues it."""
+        return self.title_frequency.get(stem_, 0) / self.title_keys if self.title_keys else 0.0
+
     def knows(self, word: str) -> bool:
         return word in self.surface or stem(word, self.language) in self.stems
 
@@ -123,6 +156,12 @@ class Query:
     known_words: tuple[str, ...]  # content words the guideline knows (after repair)
     repaired: dict[str, str]  # typo -> the guideline's word
     known_share: float = 0.0  # the share of the question's specificity the guideline knows
+    # How each known word was read: the guideline's word(s) for it, and how sure that reading is
+    # (SURE, LIKELY or WEAK below); words only a synonym group knows ("DBA") are stand-ins.
+    readings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sureness: dict[str, float] = field(default_factory=dict)
+    stand_ins: tuple[str, ...] = ()
+    synonym_concepts: tuple[str, ...] = ()  # words of a (not general) synonym group
 
 
 # How sure the reading of a question word is: the guideline's own word (or a synonym of it) is
@@ -138,6 +177,9 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
     repaired: dict[str, str] = {}
     known: list[str] = []
     sureness: dict[str, float] = {}
+    readings: dict[str, tuple[str, ...]] = {}
+    stand_ins: list[str] = []
+    synonym_concepts: list[str] = []
 
     def add(stem_: str, weight: float) -> None:
         if stem_ in vocabulary.stems:
@@ -150,8 +192,11 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
             repaired[word] = parts[0]
         if parts:
             known.append(word)
+            readings[word] = tuple(parts)
             exact = parts == [word] or fold(parts[0]) == fold(word)
             sureness[word] = SURE if exact else LIKELY
+            if word.isdigit():
+                sureness[word] = WEAK  # "stue 4", "uge 42": a number says little of the subject
             for part in parts:
                 add(stem(part, language), 1.0)
             continue
@@ -159,22 +204,28 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
         if forms:
             known.append(word)
             sureness[word] = WEAK
+            readings[word] = tuple(forms)
         for form in forms:
             add(form, PREFIX_WEIGHT)
 
     # Synonyms are matched on the question with its typos repaired, so "leverandor" finds the
     # group of "leverandør"; a word of a matched group counts as known.
     normalised = " ".join(repaired.get(w, w) for w in words(question))
-    for group in synonyms.groups:
+    for position, group in enumerate(synonyms.groups):
         matched = [term for term in group if contains_phrase(normalised, term)]
         if not matched:
             continue
+        if synonyms.names_concept(position):
+            typed = {repaired.get(w, w): w for w in own}
+            synonym_concepts += [typed[w] for t in matched for w in words(t) if w in typed]
         for term in matched:
             known += [w for w in words(term) if w in own and w not in known]
             sureness.update({w: SURE for w in words(term) if w in own})
         # When the person's own term is foreign to the guideline ("DBA"), its synonyms stand in
         # for it at full weight.
         stand_in = all(not vocabulary.knows(w) for t in matched for w in words(t))
+        if stand_in:
+            stand_ins += [w for t in matched for w in words(t) if w in own]
         weight = 1.0 if stand_in else SYNONYM_WEIGHT
         for term in group:
             # A phrase is one term: its words share the weight.
@@ -187,6 +238,10 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
         known_words=tuple(known),
         repaired=repaired,
         known_share=known_share(own, known, vocabulary, sureness),
+        readings=readings,
+        sureness=sureness,
+        stand_ins=tuple(stand_ins),
+        synonym_concepts=tuple(synonym_concepts),
     )
 
 

@@ -20,11 +20,13 @@ from checklists.roles import Role
 from .analysis import Query, analyse_question, load_synonyms, stem, words
 from .index import ITEM, GuidelineIndex, Passage, current_index
 from .project_answers import ProjectAnswer, project_answer
+from .topic import Topic, topic
 
 MAX_QUESTION_LENGTH = 300
 DEFAULT_LIMIT = 5
 # Calibrated on the evaluation set's training part (bench/assistant.py): below this score, or
-# when too few of the question's words are the guideline's, the assistant declines.
+# when too few of the question's words are the guideline's, or when the question is not about the
+# guideline's subject (topic.py), the assistant declines.
 MIN_SCORE = 1.5
 MIN_KNOWN_SHARE = 0.5
 # How much more of a question the other language must know before the question is read in it.
@@ -127,9 +129,10 @@ def answer_question(
     with translation.override(language):
         scope = _scope(index, project, pathway_slug)
         query, searched = _read_question(question, language, index)
+        subject = topic(question, query, index.by_language[searched].vocabulary, load_synonyms())
         ranked = _rank(index, query, searched, scope, project, user)
         top = ranked[0][1] if ranked else 0.0
-        declined = _declines(query, top)
+        declined = _declines(query, top, subject)
         answer = Answer(
             question=question,
             language=language,
@@ -138,7 +141,7 @@ def answer_question(
             team_url=reverse("project_team", args=[project.pk]) if project else "",
             top_score=top,
         )
-        if project is not None:
+        if project is not None and not subject.out_of_scope:
             answer.project_answer = project_answer(question, query, project=project, user=user)
         if not declined:
             kept = [(p, s) for p, s in ranked if s >= top * RELATIVE_CUTOFF][:limit]
@@ -163,8 +166,8 @@ def _read_question(question: str, language: str, index: GuidelineIndex) -> tuple
     return query, language
 
 
-def _declines(query: Query, top: float) -> bool:
-    if not query.content_words or top < MIN_SCORE:
+def _declines(query: Query, top: float, subject: Topic) -> bool:
+    if not query.content_words or top < MIN_SCORE or not subject.on_topic:
         return True
     return query.known_share < MIN_KNOWN_SHARE
 

@@ -1,7 +1,12 @@
-"""The assistant measured on its question set (tests/assistant/questions.yaml): Recall@5, MRR@10,
-the share of uncovered questions declined and of covered ones wrongly declined, and the latency
-per question. bench/assistant.py prints it; tests/assistant/test_evaluation.py holds it to the
-targets below."""
+"""The assistant measured on its question sets: Recall@5, MRR@10, the share of uncovered questions
+declined and of covered ones wrongly declined, and the latency per question. bench/assistant.py
+prints it per set; tests/assistant/test_evaluation.py holds every set to the targets below.
+
+The sets (tests/assistant/):
+- questions.yaml, the first set: its training part and its held-out part (`holdout: true`);
+- questions_dev.yaml, the development set the topic check was calibrated on;
+- questions_heldout.yaml, a fresh held-out set written before the topic check and never tuned on.
+"""
 
 import statistics
 import time
@@ -13,7 +18,10 @@ import yaml
 from .answering import answer_question
 from .index import current_index
 
-QUESTIONS_FILE = Path(__file__).resolve().parent.parent / "tests" / "assistant" / "questions.yaml"
+QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "tests" / "assistant"
+QUESTIONS_FILE = QUESTIONS_DIR / "questions.yaml"
+DEV_FILE = QUESTIONS_DIR / "questions_dev.yaml"
+HELDOUT_FILE = QUESTIONS_DIR / "questions_heldout.yaml"
 TARGETS = {
     "recall_at_5": 0.90,
     "mrr_at_10": 0.75,
@@ -29,7 +37,7 @@ class Question:
     language: str
     expect: tuple[str, ...]
     covered: bool
-    holdout: bool
+    holdout: bool  # never looked at while tuning
 
 
 @dataclass
@@ -48,7 +56,8 @@ class Outcome:
         return None
 
 
-def load_questions(path: Path = QUESTIONS_FILE) -> list[Question]:
+def load_questions(path: Path = QUESTIONS_FILE, *, holdout: bool = False) -> list[Question]:
+    """The questions of one file; `holdout` marks them all as held out."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
     return [
         Question(
@@ -56,10 +65,21 @@ def load_questions(path: Path = QUESTIONS_FILE) -> list[Question]:
             language=row["lang"],
             expect=tuple(row.get("expect", ())),
             covered=row.get("covered", True),
-            holdout=bool(row.get("holdout", False)),
+            holdout=holdout or bool(row.get("holdout", False)),
         )
         for row in data
     ]
+
+
+def question_sets() -> dict[str, list[Question]]:
+    """Every set by name, in the order bench/assistant.py reports them."""
+    first = load_questions(QUESTIONS_FILE)
+    return {
+        "training": [q for q in first if not q.holdout],
+        "held-out": [q for q in first if q.holdout],
+        "dev": load_questions(DEV_FILE),
+        "new held-out": load_questions(HELDOUT_FILE, holdout=True),
+    }
 
 
 def run(questions: list[Question]) -> list[Outcome]:

@@ -164,10 +164,17 @@ def build_index(key: tuple, passages: list[Passage]) -> GuidelineIndex:
         if passages:
             bm25.index(corpus, show_progress=False)
         frequency = Counter(t for doc in corpus for t in set(doc))
+        title_stems: dict[tuple[str, str], set[str]] = {}
+        for p in passages:
+            stems_ = {stem(w, language) for w in content_words(p.title(language), language)}
+            title_stems.setdefault((p.kind, p.key), set()).update(stems_)
+        titles = Counter(t for stems_ in title_stems.values() for t in stems_)
         vocabulary = Vocabulary(
             language=language,
             surface=surface,
             stems=set(frequency),
+            title_frequency=dict(titles),
+            title_keys=len(title_stems),
             document_frequency=dict(frequency),
             documents=len(corpus),
         )

@@ -17,6 +17,7 @@ from .forms import QuestionForm, RatingForm
 from .models import QuestionLog
 from .selectors import may_read_question_log, questions_to_improve
 from .services import log_question, rate_answer
+from .throttle import allow_question, retry_after
 
 RATING_SALT = "assistant.rating"
 RATING_MAX_AGE = 24 * 3600  # an answer can be rated for a day
@@ -24,9 +25,12 @@ RATING_MAX_AGE = 24 * 3600  # an answer can be rated for a day
 
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest) -> HttpResponse:
-    """GET shows the empty question page; POST answers the question."""
+    """GET shows the empty question page; POST answers the question, unless the person has
+    asked too many in the last minute (429, nothing answered or logged)."""
     form = QuestionForm(request.POST if request.method == "POST" else None)
     context = {"form": form, "answer": None}
+    if request.method == "POST" and not allow_question(request):
+        return _throttled(request, context)
     if request.method == "POST" and form.is_valid():
         project = None
         if form.cleaned_data["project"]:
@@ -51,6 +55,14 @@ def ask(request: HttpRequest) -> HttpResponse:
         return render(request, "assistant/partials/_answer.html", context, status=status)
     context["may_read_log"] = may_read_question_log(request.user)
     return render(request, "assistant/ask.html", context, status=status)
+
+
+def _throttled(request: HttpRequest, context: dict) -> HttpResponse:
+    context = {**context, "form": QuestionForm(), "throttled": True}
+    template = "assistant/partials/_answer.html" if request.htmx else "assistant/ask.html"
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(retry_after())
+    return response
 
 
 @require_POST

@@ -1,11 +1,12 @@
-"""The assistant's evaluation: Recall@5, MRR@10, declined shares and latency per question, on all
-questions of tests/assistant/questions.yaml and on the held-out part, against a throw-away SQLite
-database with the shipped pathways loaded (indexed before timing).
+"""The assistant's evaluation: Recall@5, MRR@10, declined shares and latency per question, for
+each question set (assistant/evaluation.py: the first set's training and held-out parts, the
+development set, the new held-out set) and for all together, against a throw-away SQLite database
+with the shipped pathways loaded (indexed before timing).
 
     .venv/bin/python bench/assistant.py [--failures]
 
-`--failures` lists the training questions that miss (never the held-out ones: they are for
-measuring, not tuning).
+`--failures` lists the training and development questions that miss (never the held-out ones:
+they are for measuring, not tuning).
 """
 
 import argparse
@@ -44,28 +45,28 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         call_command("load_pathways", verbosity=0)
-        from assistant.evaluation import figures, load_questions, misses, run
+        from assistant.evaluation import figures, misses, question_sets, run
 
-        questions = load_questions()
-        outcomes = run(questions)
-        parts = {
-            "all": outcomes,
-            "training": [o for o in outcomes if not o.question.holdout],
-            "held-out": [o for o in outcomes if o.question.holdout],
-        }
+        sets = question_sets()
+        outcomes = run([q for questions in sets.values() for q in questions])
+        parts, start = {}, 0
+        for name, questions in sets.items():
+            parts[name] = outcomes[start : start + len(questions)]
+            start += len(questions)
+        parts["all"] = outcomes
         for name, part in parts.items():
             f = figures(part)
             print(
-                f"{name:>9}: {f['questions']} questions ({f['covered']} covered, "
+                f"{name:>12}: {f['questions']} questions ({f['covered']} covered, "
                 f"{f['uncovered']} uncovered) · Recall@5 {f['recall_at_5']:.3f} · "
                 f"MRR@10 {f['mrr_at_10']:.3f} · uncovered declined {f['uncovered_declined']:.1%}"
                 f" · covered wrongly declined {f['covered_declined']:.1%} · "
                 f"median {f['median_ms']:.2f} ms · p95 {f['p95_ms']:.2f} ms"
             )
             for problem in misses(f):
-                print(f"           below target: {problem}")
+                print(f"              below target: {problem}")
         if args.failures:
-            for o in parts["training"]:
+            for o in parts["training"] + parts["dev"]:
                 q = o.question
                 bad = (q.covered and (o.declined or not o.rank or o.rank > 5)) or (
                     not q.covered and not o.declined

@@ -202,6 +202,27 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # how many days the question log keeps a question (`manage.py purge_questions` deletes older ones).
 ASSISTANT_DEFAULT_PATHWAY = "indkoeb-ce-maerket-ai"
 ASSISTANT_LOG_RETENTION_DAYS = int(os.environ.get("ASSISTANT_LOG_RETENTION_DAYS", "180"))
+# Asking is throttled (assistant/throttle.py): at most this many questions a minute per signed-in
+# person, and per client address for people who are not signed in (a hospital's staff may share
+# one address, hence the higher number). 0 switches a limit off.
+ASSISTANT_QUESTIONS_PER_MINUTE = int(os.environ.get("ASSISTANT_QUESTIONS_PER_MINUTE", "20"))
+ASSISTANT_QUESTIONS_PER_MINUTE_PER_ADDRESS = int(
+    os.environ.get("ASSISTANT_QUESTIONS_PER_MINUTE_PER_ADDRESS", "60")
+)
+
+# Django's cache. "throttle" counts requests for throttles in the database, so every worker
+# process and machine counts together; its table is created by a migration (assistant 0002).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "throttle_cache",
+        "TIMEOUT": 120,
+        # Counters live two minutes; room for many people asking at once before the cache culls
+        # (Django's default of 300 entries would drop live counters on a busy day).
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
 
 # E-mail, from Django's own setting names as environment variables (no URL parser needed).
 # Without EMAIL_HOST, mail is printed to the console in development; production must set one.

@@ -12,9 +12,11 @@
   document.addEventListener("DOMContentLoaded", function () { sizeProgressBars(document); });
   document.addEventListener("htmx:afterSettle", function () { sizeProgressBars(document); });
 
-  // Show the server's validation response (HTTP 422) in place instead of discarding it.
+  // Show the server's validation response (HTTP 422) and its "wait a minute" (429, asking too
+  // often) in place instead of discarding them.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr.status === 422) {
+    var status = event.detail.xhr.status;
+    if (status === 422 || status === 429) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

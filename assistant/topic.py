@@ -1,0 +1,134 @@
+"""Whether a question is about the guideline's subject at all, before its passages are ranked.
+
+BM25 finds the best passage for any question whose words the guideline uses, so the words alone
+cannot tell "Hvem er klinisk projektleder?" from "Hvem er chef for IT-afdelingen?". A question is
+on topic when
+- it names at least one of the guideline's concepts: a word of the question, read surely (the
+  word itself, a compound of known words, a repaired typo; never a mere shared prefix), that is a
+  term of a synonym group (synonyms.yaml, not the general groups), or whose stem is specific
+  among the passages' titles (what the guideline is about, not the words its help texts explain
+  it with): in one title only, or in at most MAX_CONCEPT_TITLE_SHARE of them, so "hvem",
+  "patient", "data" do not count;
+- its concepts weigh at least MIN_CONCEPT_SHARE of the question's telling words: the concepts
+  and the words the guideline does not know at all, each weighted by its IDF ("chef" in "Hvem er
+  chef for IT-afdelingen?" outweighs "afdelingen"); everyday words the guideline also uses are
+  left out of both sides;
+- and it is not one of the kinds of request the guideline never answers (out_of_scope.yaml).
+
+The thresholds are calibrated on the training part of questions.yaml and on questions_dev.yaml
+(bench/assistant.py); the held-out sets only measure them.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .analysis import KEEP, LIKELY, Query, Synonyms, Vocabulary, content_words, stem
+
+OUT_OF_SCOPE_FILE = Path(__file__).resolve().parent / "out_of_scope.yaml"
+MAX_CONCEPT_TITLE_SHARE = 0.03
+MIN_CONCEPT_SHARE = 0.5
+# Shorter unknown words are colloquial forms ("ha", "sgu") or letters ("x"), not a subject.
+MIN_FOREIGN_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class Topic:
+    concepts: tuple[str, ...]  # the question's words that name a concept of the guideline
+    concept_share: float  # their weight against the words the guideline does not know
+    out_of_scope: str  # the out-of-scope intent it matches, or ""
+
+    @property
+    def on_topic(self) -> bool:
+        return (
+            bool(self.concepts)
+            and self.concept_share >= MIN_CONCEPT_SHARE
+            and not self.out_of_scope
+        )
+
+
+@cache
+def out_of_scope_patterns(path: Path = OUT_OF_SCOPE_FILE) -> tuple[tuple[str, re.Pattern], ...]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(
+        (name, re.compile(pattern, re.IGNORECASE))
+        for name, patterns in (data.get("intents") or {}).items()
+        for pattern in patterns
+    )
+
+
+def out_of_scope_intent(question: str) -> str:
+    for name, pattern in out_of_scope_patterns():
+        if pattern.search(question):
+            return name
+    return ""
+
+
+_concept_stems: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def concept_stems(synonyms: Synonyms, language: str) -> frozenset[str]:
+    """The stems of the one-word terms of the synonym groups that name concepts."""
+    key = (id(synonyms), language)
+    if key not in _concept_stems:
+        _concept_stems[key] = _stems_of_concepts(synonyms, language)
+    return _concept_stems[key]
+
+
+def _stems_of_concepts(synonyms: Synonyms, language: str) -> frozenset[str]:
+    return frozenset(
+        stem(term, language)
+        for position, group in enumerate(synonyms.groups)
+        if synonyms.names_concept(position)
+        for term in group
+        if " " not in term and content_words(term, language)
+    )
+
+
+def concepts(query: Query, vocabulary: Vocabulary, synonyms: Synonyms) -> tuple[str, ...]:
+    curated = concept_stems(synonyms, vocabulary.language)
+    found = []
+    for word in query.known_words:
+        if word in query.synonym_concepts:
+            found.append(word)
+            continue
+        if word in KEEP or query.sureness.get(word, 0.0) < LIKELY:
+            continue
+        for part in query.readings.get(word, (word,)):
+            stem_ = stem(part, vocabulary.language)
+            if stem_ in curated or _specific_in_titles(stem_, vocabulary):
+                found.append(word)
+                break
+    return tuple(found)
+
+
+def _specific_in_titles(stem_: str, vocabulary: Vocabulary) -> bool:
+    count = vocabulary.title_frequency.get(stem_, 0)
+    return count == 1 or 0 < vocabulary.title_share(stem_) <= MAX_CONCEPT_TITLE_SHARE
+
+
+def concept_share(query: Query, found: tuple[str, ...], vocabulary: Vocabulary) -> float:
+    unknown = vocabulary.idf("")  # as specific as a word no passage has
+    language = vocabulary.language
+    concept_weight = sum(
+        max(vocabulary.idf(stem(query.readings.get(w, (w,))[-1], language)), 1.0) for w in found
+    )
+    foreign = sum(
+        unknown
+        for w in query.content_words
+        if w not in query.known_words and not w.isdigit() and len(w) >= MIN_FOREIGN_LENGTH
+    )
+    total = concept_weight + foreign
+    return concept_weight / total if total else 0.0
+
+
+def topic(question: str, query: Query, vocabulary: Vocabulary, synonyms: Synonyms) -> Topic:
+    found = concepts(query, vocabulary, synonyms)
+    return Topic(
+        concepts=found,
+        concept_share=concept_share(query, found, vocabulary),
+        out_of_scope=out_of_scope_intent(question),
+    )

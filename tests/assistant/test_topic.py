@@ -1,0 +1,103 @@
+"""The topic check: a question must name a concept of the guideline, not be outweighed by words
+it does not know, and not be a kind of request the guideline never answers. The questions here
+are none of the evaluation sets' (a test must not tune the check to them)."""
+
+import pytest
+
+from assistant.analysis import analyse_question, load_synonyms
+from assistant.answering import answer_question
+from assistant.index import current_index
+from assistant.topic import out_of_scope_intent, topic
+
+pytestmark = pytest.mark.django_db
+
+
+def read(question: str, language: str = "da"):
+    vocabulary = current_index().by_language[language].vocabulary
+    query = analyse_question(question, vocabulary, load_synonyms())
+    return topic(question, query, vocabulary, load_synonyms())
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Hvordan har patienten i seng 12 det?", "patient_specific"),
+        ("Hvad viser blodprøven for 120356-1234?", "patient_specific"),
+        ("Hvad fejler fru Nielsen?", "patient_specific"),
+        ("Er patientens feber faldet?", "patient_specific"),
+        ("Has this patient's fever gone down?", "patient_specific"),
+        ("Hvornår får jeg min lønseddel?", "personal"),
+        ("Can I swap my shift on Friday?", "personal"),
+        # the guideline's own subjects, though they name patients, numbers or "min"
+        ("Hvordan informeres patienten før optagelsen?", ""),
+        ("Må leverandøren se CPR-numre under valideringen?", ""),
+        ("Skal vi validere på MR billeder fra 2023?", ""),
+        ("Hvem er min kontaktperson hos leverandøren?", ""),
+        ("Er en kontraktværdi på 1500000000 kr. over tærskelværdien?", ""),
+    ],
+)
+def test_out_of_scope_intents(question, intent):
+    assert out_of_scope_intent(question) == intent
+
+
+def test_everyday_words_the_guideline_uses_are_not_concepts(shipped):
+    # "hvem", "data", "patienter" are in most of the guideline's passages and titles
+    assert read("Hvem har data om patienter?").concepts == ()
+
+
+def test_general_synonym_groups_widen_the_search_but_name_no_concept(shipped):
+    vocabulary = current_index().by_language["da"].vocabulary
+    general = analyse_question("Hvilke udgifter er der?", vocabulary, load_synonyms())
+    assert general.synonym_concepts == () and "omkostning" in general.weights
+    curated = analyse_question("Skal vi lave en DPIA?", vocabulary, load_synonyms())
+    assert curated.synonym_concepts == ("dpia",)
+
+
+def test_curated_terms_stand_ins_and_typos_are_concepts(shipped):
+    assert read("Skal vi lave en DBA?").concepts == ("dba",)
+    assert "databehandleraftalen" in read("Hvor er databehandleraftalen?").concepts
+    assert read("Hvor er databehandleraftalenn?").concepts  # a typo of the guideline's word
+    assert read("Who owns the intellectual property?", "en").concepts
+
+
+def test_a_word_the_guideline_does_not_know_outweighs_a_common_one(shipped):
+    subject = read("Hvem er direktør for IT-afdelingen?")
+    assert subject.concepts and subject.concept_share < 0.5 and not subject.on_topic
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Hvem er direktør for IT-afdelingen?", "da"),
+        ("Hvad fejler patienten på stue 9?", "da"),
+        ("Hvilken pris har kaffen i kantinen?", "da"),
+        ("How do I install Java on my laptop?", "en"),
+    ],
+)
+def test_questions_beside_the_guideline_are_declined(shipped, question, language):
+    answer = answer_question(question, language=language)
+    assert answer.declined and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Hvem skal godkende valideringsprotokollen?", "approvals.validation_protocol"),
+        ("hvad skal vi aftale om data med leverandøren", "agreement.data_use"),
+        ("hvor mange patienter skal med i testen", "retrospective_validation.sample_size"),
+    ],
+)
+def test_questions_about_the_guideline_are_still_answered(shipped, question, expected):
+    answer = answer_question(question, language="da", limit=10)
+    assert not answer.declined
+    assert expected in [c.key for c in answer.citations]
+
+
+def test_an_out_of_scope_question_gets_no_project_answer(team):
+    answer = answer_question(
+        "Hvad mangler vi for patienten på stue 3?", project=team.project, user=team.clinician
+    )
+    assert answer.declined and answer.project_answer is None and answer.citations == []
+    # the same words without the patient are the project's own question
+    answer = answer_question("Hvad mangler vi?", project=team.project, user=team.clinician)
+    assert not answer.declined and answer.project_answer.kind == "status"
