@@ -1,6 +1,7 @@
 # Developer entry points. Run `make help` for the list.
 #
 # Variables you can override:  make test PYTEST_ARGS='-k pathway -x'
+#                              make test TEST_WORKERS=1   (one process; default: one per core)
 #                              make venv PYTHON=/usr/bin/python3.12
 
 SHELL := /bin/bash
@@ -14,6 +15,9 @@ PY := $(VENV)/bin/python
 # Interpreter used to create the venv: python3.11 when available, otherwise python3.
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
 PYTEST_ARGS ?=
+# pytest-xdist processes for `make test`; each test module stays in one process (--dist
+# loadscope), so data a module makes once (tests/module_data.py) is made once.
+TEST_WORKERS ?= auto
 
 RUN_URL := http://127.0.0.1:8000/
 DEMO_USERS := kliniker konsulent jurist itarkitekt indkoeb aikompetence admin
@@ -86,7 +90,7 @@ run: system-deps-runtime venv
 
 test: export DJANGO_ALLOW_ASYNC_UNSAFE := true
 test: system-deps venv
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

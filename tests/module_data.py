@@ -2,7 +2,8 @@
 
 Loading the shipped guideline or seeding the demo takes seconds; doing it once per module instead
 of once per test is most of what keeps the suite fast. `module_data(setup)` makes a module-scoped
-fixture that runs `setup()` inside a transaction opened for the module and rolled back at the
+fixture that runs `setup()` (after putting back what the data migrations wrote, see
+tests/migration_data.py) inside a transaction opened for the module and rolled back at the
 module's end. Each test's own transaction (pytest-django's `db` fixture) nests inside it as a
 savepoint, so every test starts from exactly the data `setup` made and whatever it writes is
 undone after it, as with a per-test fixture.
@@ -22,6 +23,8 @@ from typing import Any
 import pytest
 from django.db import DEFAULT_DB_ALIAS, transaction
 
+from tests.migration_data import restore_migration_data
+
 
 def module_data(setup: Callable[[], Any]):
     """A module-scoped fixture whose value is what `setup()` returns."""
@@ -35,6 +38,7 @@ def module_data(setup: Callable[[], Any]):
             atomic._from_testcase = True
             atomic.__enter__()
             try:
+                restore_migration_data()
                 value = setup()
             except BaseException:
                 transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)

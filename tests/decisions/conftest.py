@@ -1,20 +1,18 @@
 """Fixtures for the decision helper tests: dated data of the tests' own, and a team on a small
 pathway that uses the three tools and the three rules."""
 
-import importlib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 
 from checklists.loading import load_pathways
 from checklists.models import Pathway
 from decisions.dated_data import DatedData, DatedFact, DatedKey
-from decisions.models import DatedValue
 from procurement.models import Action
 from procurement.transitions import perform_transition, request_approval
+from tests.migration_data import seed_dated_values
 from tests.personas import Team, answer, make_team
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "decisions-pathway.v1.yaml"
@@ -46,19 +44,6 @@ TEST_FACTS = (
         source_title="Finansministeriet",
     ),
 )
-
-
-def seed_dated_values() -> None:
-    """Put the data migrations' figures back if they are gone: transactional tests (browser,
-    concurrency) flush every table, rows written by data migrations included."""
-    if not DatedValue.objects.exists():
-        migration = importlib.import_module("decisions.migrations.0002_seed_dated_values")
-        for fact in migration.FACTS:
-            DatedValue.objects.create(**fact)
-        amendment = importlib.import_module("decisions.migrations.0003_ai_act_dates_as_amended")
-        amendment.amend(django_apps, None)
-        thresholds = importlib.import_module("decisions.migrations.0004_eu_thresholds_2026_27")
-        thresholds.seed(django_apps, None)
 
 
 @pytest.fixture
