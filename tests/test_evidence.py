@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import TestCase
 from django.urls import reverse
 
 from procurement.models import Answer, Evidence
@@ -46,12 +48,15 @@ REFUSED = [
 
 
 def upload(client, team, name, content):
+    """Post the file and commit (the test's transaction never does; the file gets its real
+    name only on commit)."""
     item = team.item("legal.dpia")
-    return client.post(
-        reverse("answer_save", args=[team.project.pk, item.pk]),
-        {f"item{item.pk}-value": SimpleUploadedFile(name, content)},
-        HTTP_HX_REQUEST="true",
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("answer_save", args=[team.project.pk, item.pk]),
+            {f"item{item.pk}-value": SimpleUploadedFile(name, content)},
+            HTTP_HX_REQUEST="true",
+        )
 
 
 @pytest.fixture
@@ -202,6 +207,48 @@ def test_a_file_gets_its_real_name_only_after_its_row_is_committed(legal, settin
     assert len(seen["files"]) == 1 and seen["files"][0].endswith(evidence_files.PARTIAL_SUFFIX)
     folder = settings.EVIDENCE_ROOT / str(legal.project.pk)
     assert list(folder.iterdir()) == []  # and cleaned up on the way out
+
+
+def save_dpia(team):
+    from procurement import services
+
+    return services.save_answer(
+        project=team.reload(),
+        item=team.item("legal.dpia"),
+        by=team.lawyer,
+        value="",
+        upload=SimpleUploadedFile("dpia.pdf", PDF),
+    )
+
+
+def test_the_real_name_waits_for_the_outermost_commit(legal, settings):
+    """Saved inside a caller's transaction (a request, a command), the file is still a `.part`
+    when the answer's own block ends; its row points to a file that exists once committed."""
+    folder = settings.EVIDENCE_ROOT / str(legal.project.pk)
+    with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic():
+        save_dpia(legal)
+        evidence = Evidence.objects.get()
+        assert [p.name for p in folder.iterdir()] == [evidence.stored_name + ".part"]
+    final = folder / evidence.stored_name
+    assert [p.name for p in folder.iterdir()] == [evidence.stored_name]
+    assert hashlib.sha256(final.read_bytes()).hexdigest() == evidence.sha256
+
+
+def test_a_rollback_after_the_save_leaves_no_file(legal, settings):
+    """The caller's transaction fails after the answer was saved: no row, no file under its
+    real name, no `.part` either."""
+    folder = settings.EVIDENCE_ROOT / str(legal.project.pk)
+    with (
+        TestCase.captureOnCommitCallbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        save_dpia(legal)
+        assert len(list(folder.iterdir())) == 1
+        raise RuntimeError("the caller fails after the save")
+    assert callbacks == []  # Django dropped the rename with the transaction
+    assert not Evidence.objects.exists()
+    assert list(folder.iterdir()) == []
 
 
 def test_clean_orphans_lists_by_default_and_removes_with_delete(client, legal, settings):
