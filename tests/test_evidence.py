@@ -276,6 +276,53 @@ def test_clean_orphans_lists_by_default_and_removes_with_delete(client, legal, s
     assert kept.exists()
 
 
+@pytest.mark.django_db
+def test_clean_orphans_finds_dossier_files_without_a_version(settings, tmp_path):
+    import os
+
+    from django.core.management import call_command
+
+    settings.DOSSIER_ROOT = tmp_path / "dossiers"
+    folder = settings.DOSSIER_ROOT / "7"
+    folder.mkdir(parents=True)
+    orphan = folder / ("c" * 32 + ".pdf")
+    partial = folder / (".d" + "d" * 31 + ".pdf.part")
+    for path in (orphan, partial):
+        path.write_bytes(b"%PDF")
+        os.utime(path, (1, 1))
+    out = io.StringIO()
+    call_command("clean_orphans", stdout=out)
+    assert str(orphan) in out.getvalue() and str(partial) in out.getvalue()
+    call_command("clean_orphans", "--delete", stdout=io.StringIO())
+    assert list(folder.iterdir()) == []
+
+
+def test_large_uploads_spool_to_the_apps_own_folder_and_are_removed(
+    client, legal, settings, tmp_path, monkeypatch
+):
+    """Above FILE_UPLOAD_MAX_MEMORY_SIZE Django spools the file to disk: in
+    FILE_UPLOAD_TEMP_DIR (where clean_orphans looks), not in /tmp, and gone after the request."""
+    from procurement import services
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "uploads")
+    (tmp_path / "uploads").mkdir()
+    spooled = []
+    save_answer = services.save_answer
+
+    def spy(**kwargs):
+        spooled.append(Path(kwargs["upload"].temporary_file_path()))
+        assert spooled[0].exists()
+        return save_answer(**kwargs)
+
+    monkeypatch.setattr(services, "save_answer", spy)
+    assert upload(client, legal, "dpia.pdf", PDF + b"%" * 1000).status_code == 200
+    [path] = spooled
+    assert path.parent == tmp_path / "uploads"
+    assert not path.exists()
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= settings.MAX_REQUEST_BYTES
+
+
 def test_a_request_body_above_the_cap_is_refused_unread(client, legal, settings):
     settings.MAX_REQUEST_BYTES = 1000
     response = upload(client, legal, "dpia.pdf", PDF + b"%" * 2000)
