@@ -111,7 +111,14 @@ def reap_lost_jobs(*, project_id: int | None = None, now: datetime | None = None
         if request.task_id:
             _fail_task_rows(DBTaskResult.objects.filter(pk=request.task_id), request.worker, now)
     if project_id is None:
-        stale = DBTaskResult.objects.filter(started_at__lt=now - lease())
+        # Other jobs (mail) record no worker: past the lease they are lost, except the task
+        # rows of dossier jobs whose worker still runs.
+        alive = DossierRequest.objects.filter(status=DossierRequest.Status.RUNNING).exclude(
+            task_id=""
+        )
+        stale = DBTaskResult.objects.filter(started_at__lt=now - lease()).exclude(
+            pk__in=list(alive.values_list("task_id", flat=True))
+        )
         _fail_task_rows(stale, "", now)
     return reaped
 
