@@ -170,17 +170,6 @@ def publish_stored(project_id: int, stored: StoredFile) -> None:
     )
 
 
-class _PublishOnCommit:
-    """The on-commit callback of one stored file."""
-
-    def __init__(self, project_id: int, stored: StoredFile):
-        self.project_id = project_id
-        self.stored = stored
-
-    def __call__(self) -> None:
-        publish_stored(self.project_id, self.stored)
-
-
 def publish_on_commit(project_id: int, stored: StoredFile) -> None:
     """Give the file its real name when the outermost transaction commits, not when the
     caller's block ends (that may be a savepoint of a request or a command that still rolls
@@ -188,15 +177,29 @@ def publish_on_commit(project_id: int, stored: StoredFile) -> None:
 
     Django has no on-rollback hook, but it drops the on-commit callbacks of a transaction or
     savepoint that rolls back; the finalizer runs when the dropped callback is freed (at once in
-    CPython, or at exit at the latest). After a commit it finds the `.part` already renamed and
-    does nothing. A process killed before either leaves the `.part` to `clean_orphans`."""
-    callback = _PublishOnCommit(project_id, stored)
-    weakref.finalize(callback, _remove_partial, partial_path(project_id, stored.stored_name))
-    transaction.on_commit(callback)
+    CPython, or at exit at the latest). After a commit it leaves the file alone, even when the
+    rename failed (then logged by Django, and the committed row's file kept as `.part` for an
+    operator). A process killed before either leaves the `.part` to `clean_orphans`."""
+    state = {"called": False}  # shared with the finalizer, which must not hold the callback
+
+    def publish_evidence_file() -> None:
+        state["called"] = True
+        publish_stored(project_id, stored)
+
+    weakref.finalize(
+        publish_evidence_file,
+        _remove_if_rolled_back,
+        partial_path(project_id, stored.stored_name),
+        state,
+    )
+    # robust: a failed rename after the commit must not reach the caller's clean-up, which would
+    # remove the file of a row that is committed.
+    transaction.on_commit(publish_evidence_file, robust=True)
 
 
-def _remove_partial(path: Path) -> None:
-    path.unlink(missing_ok=True)
+def _remove_if_rolled_back(path: Path, state: dict) -> None:
+    if not state["called"]:
+        path.unlink(missing_ok=True)
 
 
 def evidence_file_path(project_id: int, stored_name: str) -> Path:

@@ -251,6 +251,21 @@ def test_a_rollback_after_the_save_leaves_no_file(legal, settings):
     assert list(folder.iterdir()) == []
 
 
+def test_a_failed_rename_after_the_commit_keeps_the_committed_file(legal, settings, monkeypatch):
+    """The row is committed; the file stays as `.part` (logged), never removed by a clean-up."""
+    from procurement import evidence_files
+
+    def broken(*args):
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(evidence_files, "publish_stored", broken)
+    folder = settings.EVIDENCE_ROOT / str(legal.project.pk)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        save_dpia(legal)
+    evidence = Evidence.objects.get()
+    assert [p.name for p in folder.iterdir()] == [evidence.stored_name + ".part"]
+
+
 def test_clean_orphans_lists_by_default_and_removes_with_delete(client, legal, settings):
     import os
 
