@@ -83,7 +83,9 @@ run: system-deps-runtime venv
 	@echo "  Demo logins (password for all: demo):"
 	@for u in $(DEMO_USERS); do echo "    $$u"; done
 	@echo
-	@# The background worker (dossier jobs) runs beside the web server and stops with it.
+	@# The background worker (dossier jobs) runs beside the web server and stops with it; jobs
+	@# a killed earlier worker left RUNNING are marked failed first.
+	$(PY) manage.py reap_tasks
 	$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000

@@ -64,7 +64,7 @@ def project_answer(question: str, query: Query, *, project, user) -> ProjectAnsw
 
 
 def status_answer(project, user) -> ProjectAnswer:
-    status = load_stage_status(project)
+    status = load_stage_status(project, with_deadlines=True)
     step = next_step(project, user, status)
     answer = ProjectAnswer(
         kind=STATUS,

@@ -51,6 +51,9 @@ class DossierRequest(models.Model):
     error_code = models.CharField(max_length=40, blank=True)
     error_detail = models.TextField(blank=True)  # for administrators and the log, not the page
     task_id = models.CharField(max_length=64, blank=True)
+    # The process running the job ("host:pid:start time", see reaper.this_worker), so a job
+    # whose worker was killed can be told from one still running.
+    worker = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -73,11 +76,13 @@ class DossierRequest(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        """Running for much longer than the time limit allows: the worker died mid-job (a
-        killed process cannot mark its job failed), so the job may be retried."""
+        """Running for longer than any live job can (TASK_LEASE_SECONDS: the time limit plus a
+        margin): the worker died mid-job (a killed process cannot mark its job failed), so the
+        job may be retried. `reaper.reap_lost_jobs` marks such jobs failed, sooner when the
+        worker ran on this machine."""
         if self.status != self.Status.RUNNING or self.started_at is None:
             return False
-        limit = timedelta(seconds=settings.DOSSIER_RENDER_TIMEOUT + 120)
+        limit = timedelta(seconds=settings.TASK_LEASE_SECONDS)
         return timezone.now() - self.started_at > limit
 
     @property

@@ -33,6 +33,7 @@ from procurement.models import Action, Membership, Project
 from . import rendering
 from .content import build_dossier
 from .models import DossierDownload, DossierRequest, DossierVersion
+from .reaper import WORKER_LOST, reap_lost_jobs, this_worker
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,6 @@ TIMEOUT = "timeout"
 PDFA_FAILED = "pdfa"
 STORAGE_FAILED = "storage"
 ENQUEUE_FAILED = "enqueue"
-WORKER_LOST = "worker_lost"
 ERROR_MESSAGES = {
     CONTENT_FAILED: gettext_noop("The case could not be collected for the dossier."),
     RENDER_FAILED: gettext_noop("The PDF could not be laid out."),
@@ -89,6 +89,8 @@ def request_dossier(*, project: Project, by, language: str, enqueue: bool = True
         locked = lock_project(project)
         if not may_generate(locked, by):
             raise PermissionDenied
+        # A job whose worker was killed is failed now, so asking again retries it.
+        reap_lost_jobs(project_id=locked.pk)
         latest = DossierRequest.objects.filter(project=locked).order_by("-number").first()
         if latest is not None and latest.in_flight:
             return latest
@@ -97,6 +99,7 @@ def request_dossier(*, project: Project, by, language: str, enqueue: bool = True
             latest.step = ""
             latest.error_code = ""
             latest.error_detail = ""
+            latest.worker = ""
             latest.requested_by = by
             latest.language = language
             latest.started_at = latest.finished_at = None
@@ -142,6 +145,7 @@ def run_dossier_request(request_id: int) -> DossierVersion | None:
         step=DossierRequest.Step.COLLECTING,
         started_at=timezone.now(),
         attempts=F("attempts") + 1,
+        worker=this_worker(),
     )
     if not claimed:
         logger.info("Dossier request %s is not waiting; nothing to do.", request_id)

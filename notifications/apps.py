@@ -8,10 +8,12 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from procurement.dashboard import register_row_extension
+        from procurement.gates import register_deadline_source
         from procurement.journal import register_listener
 
-        from .deadlines import annotate_dashboard
+        from .deadlines import annotate_dashboard, open_deadlines
         from .routing import on_journal_entry
 
         register_listener(on_journal_entry)
         register_row_extension(annotate_dashboard)
+        register_deadline_source(open_deadlines)

@@ -261,12 +261,10 @@ def send_reminders(on: date | None = None) -> int:
 
 def annotate_dashboard(user, rows) -> None:
     """The dashboard's row extension: the person's own deadlines (items assigned to them; stage
-    targets for the owner and the consultants) and an overdue mark per project. Two queries."""
-    by_project = open_deadlines(
-        [row.project for row in rows], statuses={row.project.pk: row.status for row in rows}
-    )
+    targets for the owner and the consultants) and an overdue mark per project. No queries: the
+    dashboard loads the statuses with their deadlines (`open_deadlines`, the gate's source)."""
     for row in rows:
-        found = by_project.get(row.project.pk, [])
+        found = row.status.deadlines
         planner = row.project.owner_id == user.pk or Role.INNOVATION_CONSULTANT in (
             row.status.roles_of(user)
         )

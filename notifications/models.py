@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     DEADLINE_PASSED = "deadline_passed", _("Deadline passed")
     DEADLINE_SOON = "deadline_soon", _("Deadline coming up")
     STAGE_APPROVED = "stage_approved", _("Stage approved")
+    ITEM_ASSIGNED = "item_assigned", _("Item assigned to you")
 
 
 class Channel(models.TextChoices):
@@ -46,6 +47,8 @@ DEFAULT_CHANNEL = {
     Kind.DEADLINE_PASSED: Channel.IMMEDIATE,
     Kind.DEADLINE_SOON: Channel.DIGEST,
     Kind.STAGE_APPROVED: Channel.DIGEST,
+    # The reminders before the due date ask for the action; the assignment itself is news.
+    Kind.ITEM_ASSIGNED: Channel.DIGEST,
 }
 
 

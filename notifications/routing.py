@@ -183,6 +183,38 @@ def _monitoring_alarm(entry, team, base):
     return [Message(Kind.MONITORING_ALARM, recipients, link, data)]
 
 
+def _deadline_set(entry, team, base):
+    """An item given to someone, or their item given a new due date: the assignee is told
+    (stage target dates concern the owner and the consultants, who set them)."""
+    before, after = entry.before or {}, entry.after or {}
+    username = after.get("assignee")
+    if entry.subject.startswith("stage:") or not username:
+        return []
+    new_assignee = username != before.get("assignee")
+    if not new_assignee and after.get("due_date") == before.get("due_date"):
+        return []
+    item = ChecklistItem.objects.filter(
+        stage__pathway_id=team.project.pathway_id, key=entry.subject
+    ).first()
+    if item is None:
+        return []
+    assignee = [pk for pk, user in team.users.items() if user.get_username() == username]
+    return [
+        Message(
+            Kind.ITEM_ASSIGNED,
+            set(assignee),
+            project_link(team.project, entry.stage_key, f"item-{item.pk}"),
+            {
+                **base,
+                "item": _both(item, "text"),
+                "item_key": item.key,
+                "due": after.get("due_date") or "",
+                "change": "assigned" if new_assignee else "due_date",
+            },
+        )
+    ]
+
+
 ROUTES = {
     Action.APPROVAL_REQUESTED: _approval_requested,
     Action.RETURNED: _returned,
@@ -192,6 +224,7 @@ ROUTES = {
     Action.EVIDENCE_UPLOADED: _answered,
     Action.MEMBER_ADDED: _member_added,
     MONITORING_ALARM: _monitoring_alarm,
+    Action.DEADLINE_SET: _deadline_set,
 }
 
 

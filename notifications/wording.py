@@ -94,4 +94,12 @@ def describe(notification: Notification) -> Wording:
         return Wording(
             _("“%(stage)s” was approved in %(project)s; next: “%(target)s”") % facts,
         )
+    if kind == Kind.ITEM_ASSIGNED:
+        if data.get("change") == "due_date":
+            title = _("New due date for “%(item)s” in %(project)s: %(due)s") % facts
+        elif facts["due"]:
+            title = _("You were given “%(item)s” in %(project)s, due %(due)s") % facts
+        else:
+            title = _("You were given “%(item)s” in %(project)s") % facts
+        return Wording(title, _("Set by %(actor)s.") % facts)
     return Wording(str(notification.get_kind_display()))

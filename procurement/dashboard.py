@@ -46,7 +46,7 @@ def dashboard_context(user) -> dict:
         .select_related("approval_requested_by")
         .prefetch_related("pathway__stages")
     )
-    statuses = load_stage_statuses(projects)
+    statuses = load_stage_statuses(projects, with_deadlines=True)
     rows = []
     for project in projects:
         status = statuses[project.pk]

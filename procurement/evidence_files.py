@@ -9,6 +9,7 @@ import hashlib
 import os
 import unicodedata
 import uuid
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -130,10 +132,10 @@ def original_name(name: str) -> str:
 
 def store_upload(upload: UploadedFile, *, project_id: int, content_type: str) -> StoredFile:
     """Write the file under a temporary name beside its final one and return its metadata,
-    SHA-256 included. The caller gives it its real name with `publish_stored` once the row that
-    points to it is committed, or removes it with `remove_stored`: a process killed mid-upload
-    leaves at most a `.part` file no row points to (`manage.py clean_orphans`), never a
-    truncated file under a real name."""
+    SHA-256 included. The caller, in the transaction that creates the row pointing to it, calls
+    `publish_on_commit` (and `remove_stored` when its own work fails): a process killed
+    mid-upload leaves at most a `.part` file no row points to (`manage.py clean_orphans`), never
+    a truncated file under a real name."""
     original = original_name(upload.name)
     stored_name = uuid.uuid4().hex
     folder = Path(settings.EVIDENCE_ROOT) / str(int(project_id))
@@ -166,6 +168,38 @@ def publish_stored(project_id: int, stored: StoredFile) -> None:
         partial_path(project_id, stored.stored_name),
         evidence_file_path(project_id, stored.stored_name),
     )
+
+
+def publish_on_commit(project_id: int, stored: StoredFile) -> None:
+    """Give the file its real name when the outermost transaction commits, not when the
+    caller's block ends (that may be a savepoint of a request or a command that still rolls
+    back), and remove its `.part` file when the transaction rolls back instead.
+
+    Django has no on-rollback hook, but it drops the on-commit callbacks of a transaction or
+    savepoint that rolls back; the finalizer runs when the dropped callback is freed (at once in
+    CPython, or at exit at the latest). After a commit it leaves the file alone, even when the
+    rename failed (then logged by Django, and the committed row's file kept as `.part` for an
+    operator). A process killed before either leaves the `.part` to `clean_orphans`."""
+    state = {"called": False}  # shared with the finalizer, which must not hold the callback
+
+    def publish_evidence_file() -> None:
+        state["called"] = True
+        publish_stored(project_id, stored)
+
+    weakref.finalize(
+        publish_evidence_file,
+        _remove_if_rolled_back,
+        partial_path(project_id, stored.stored_name),
+        state,
+    )
+    # robust: a failed rename after the commit must not reach the caller's clean-up, which would
+    # remove the file of a row that is committed.
+    transaction.on_commit(publish_evidence_file, robust=True)
+
+
+def _remove_if_rolled_back(path: Path, state: dict) -> None:
+    if not state["called"]:
+        path.unlink(missing_ok=True)
 
 
 def evidence_file_path(project_id: int, stored_name: str) -> Path:

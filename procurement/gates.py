@@ -9,7 +9,10 @@ fixed number of queries) and returns reasons; it writes nothing and queries noth
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
 
 from django.db.models import Max
 from django.utils import timezone
@@ -102,6 +105,9 @@ class StageStatus:
     # The latest return or stop of the project (who, when, why), until a later approval or
     # continuation: what the team must hear first. None when there is nothing to say.
     latest_return: HistoryEntry | None = None
+    # The project's dates still to meet, from the registered deadline sources; only loaded when
+    # asked for (`with_deadlines`), by the screens that show the "what now" sentence.
+    deadlines: list["Deadline"] = field(default_factory=list)
 
     @property
     def applicable_items(self) -> list[ItemStatus]:
@@ -175,11 +181,55 @@ def evaluate_items(
     return result
 
 
+class Deadline(Protocol):
+    """A date set for work on a project, as a deadline source reports it: an item's due date
+    (`item` set, `assignee` the person named or None) or a stage's target date (`item` None)."""
+
+    due: date
+    stage: Stage
+    item: ChecklistItem | None
+    assignee: object
+
+    @property
+    def overdue(self) -> bool: ...
+
+
+# The apps that plan dates register a source from their AppConfig.ready() (as journal listeners
+# do with `journal.register_listener`), so the gate imports none of them:
+# `source(projects, statuses) -> {project id: [Deadline, ...]}`, for the open (not yet met)
+# dates of active projects, in a fixed number of queries however many projects there are.
+DeadlineSource = Callable[[list[Project], dict[int, StageStatus]], dict[int, list[Deadline]]]
+DEADLINE_SOURCES: list[DeadlineSource] = []
+
+
+def register_deadline_source(source: DeadlineSource) -> DeadlineSource:
+    if source not in DEADLINE_SOURCES:
+        DEADLINE_SOURCES.append(source)
+    return source
+
+
+def load_deadlines(projects: list[Project], statuses: dict[int, StageStatus]) -> None:
+    """Fill each status's `deadlines` from every registered source (statuses of the current
+    stage: a source judges from them which of its items are done)."""
+    for status in statuses.values():
+        status.deadlines = []
+    for source in DEADLINE_SOURCES:
+        for project_id, found in source(projects, statuses).items():
+            if project_id in statuses:
+                statuses[project_id].deadlines.extend(found)
+    for status in statuses.values():
+        status.deadlines.sort(key=lambda deadline: deadline.due)
+
+
 def load_stage_statuses(
-    projects: list[Project], stage_for: dict[int, Stage] | None = None
+    projects: list[Project],
+    stage_for: dict[int, Stage] | None = None,
+    *,
+    with_deadlines: bool = False,
 ) -> dict[int, StageStatus]:
     """The status of each project's current stage (or of the stage given in `stage_for`) in a
-    fixed number of queries (five), however many projects, items and answers there are."""
+    fixed number of queries (five), however many projects, items and answers there are; with
+    `with_deadlines`, also the projects' open deadlines (the sources' queries on top)."""
     from .models import Membership
 
     project_ids = [project.pk for project in projects]
@@ -233,6 +283,10 @@ def load_stage_statuses(
             people_by_role={k: list(v) for k, v in people_by_role[project.pk].items()},
             latest_return=notices.get(project.pk),
         )
+    if with_deadlines:
+        if stage_for:
+            raise ValueError("deadlines are judged against the current stage")
+        load_deadlines(projects, result)
     return result
 
 
@@ -259,11 +313,13 @@ def load_return_notices(project_ids: list[int]) -> dict[int, HistoryEntry]:
     }
 
 
-def load_stage_status(project: Project, stage: Stage | None = None) -> StageStatus:
+def load_stage_status(
+    project: Project, stage: Stage | None = None, *, with_deadlines: bool = False
+) -> StageStatus:
     """The status of one stage of a project: the current one (or the one it was stopped in)
-    unless another is given."""
+    unless another is given; `with_deadlines` as for `load_stage_statuses`."""
     stage_for = {project.pk: stage} if stage is not None else None
-    status = load_stage_statuses([project], stage_for)[project.pk]
+    status = load_stage_statuses([project], stage_for, with_deadlines=with_deadlines)[project.pk]
     if status.stage is not None:
         for name in status.stage.tools:
             tool = TOOLS.get(name)
@@ -485,15 +541,70 @@ class NextStep:
     code: str
     message: str
     items: tuple[str, ...] = ()
+    # Work of this person's (or, for the owner and the consultants, of the project's) is late.
+    overdue: bool = False
 
 
 def next_step(project: Project, user, status: StageStatus) -> NextStep:
-    """The one sentence the dashboard and the project page show a person about a project.
+    """The one sentence the dashboard and the project page show a person about a project,
+    followed by what is overdue when the status was loaded with its deadlines.
 
     Pure like `blocking_reasons`, on which it is built: it reads the project (with its owner,
-    the person who asked for approval and the latest return or stop in `status`) and the stage's
-    checklist, and queries nothing.
+    the person who asked for approval and the latest return or stop in `status`), the stage's
+    checklist and `status.deadlines`, and queries nothing.
     """
+    step = _next_step(project, user, status)
+    late = _overdue_sentence(project, user, status)
+    if not late:
+        return step
+    return NextStep(step.code, f"{step.message} {late}", step.items, overdue=True)
+
+
+def _overdue_sentence(project: Project, user, status: StageStatus) -> str:
+    """The person's own overdue items; for the owner and the consultants (who plan the dates)
+    also the stage target dates passed and the team's other overdue items."""
+    if not project.is_active or user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    late = [deadline for deadline in status.deadlines if deadline.overdue]
+    if not late:
+        return ""
+    planner = project.owner_id == user.pk or Role.INNOVATION_CONSULTANT in status.roles_of(user)
+    mine = [d for d in late if d.item is not None and getattr(d.assignee, "pk", None) == user.pk]
+    sentences = []
+    if mine:
+        sentences.append(
+            ngettext(
+                "Overdue for you: %(items)s (due %(date)s).",
+                "Overdue for you: %(count)d items, the first %(items)s (due %(date)s).",
+                len(mine),
+            )
+            % {
+                "count": len(mine),
+                "items": _quote(mine[0].item.text),
+                "date": _day(mine[0].due),
+            }
+        )
+    if planner:
+        targets = [d for d in late if d.item is None]
+        if targets:
+            sentences.append(
+                _("The target date for %(stage)s (%(date)s) has passed.")
+                % {"stage": targets[0].stage.name, "date": _day(targets[0].due)}
+            )
+        others = [d for d in late if d.item is not None and d not in mine]
+        if others:
+            sentences.append(
+                ngettext(
+                    "1 item of the team is overdue.",
+                    "%(count)d items of the team are overdue.",
+                    len(others),
+                )
+                % {"count": len(others)}
+            )
+    return " ".join(sentences)
+
+
+def _next_step(project: Project, user, status: StageStatus) -> NextStep:
     roles = status.roles_of(user)
     consultant = Role.INNOVATION_CONSULTANT.value
     if project.state == "retired":
@@ -645,7 +756,14 @@ def _names(status: StageStatus, role: str) -> str:
     return f" {', '.join(people)}" if people else ""
 
 
+def _day(day: date) -> str:
+    return date_format(day, "j/n")
+
+
+def _quote(text: str) -> str:
+    return f"“{Truncator(text).chars(ITEM_TEXT_CHARS)}”"
+
+
 def _first(statuses: list[ItemStatus]) -> str:
     """The first item's text, quoted and shortened: one sentence must stay one line's worth."""
-    text = Truncator(statuses[0].item.text).chars(ITEM_TEXT_CHARS)
-    return f"“{text}”" + (" …" if len(statuses) > 1 else "")
+    return _quote(statuses[0].item.text) + (" …" if len(statuses) > 1 else "")

@@ -155,7 +155,7 @@ def _actions(project: Project, status: StageStatus, user) -> dict:
 
 def project_context(project: Project, user, *, stage: Stage | None = None) -> dict:
     """Everything the project pages show, for one person."""
-    current_status = load_stage_status(project)
+    current_status = load_stage_status(project, with_deadlines=True)
     project._stage_status = current_status
     viewing = stage or project.current_stage
     if viewing is not None and project.current_stage and viewing.pk != project.current_stage.pk:

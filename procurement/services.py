@@ -190,8 +190,9 @@ def save_answer(
 
     A changed answer gets a new revision, so an earlier sign-off stops counting; when the person
     holds the item's sign-off role, the new revision counts as signed by them (their answer is
-    their sign-off). An unchanged answer writes nothing. An evidence upload is stored first and
-    removed again if the transaction fails, so no orphaned file stays behind. Refused (nothing
+    their sign-off). An unchanged answer writes nothing. An evidence upload is stored first under
+    a `.part` name, gets its real name when the transaction commits and is removed when it fails
+    or rolls back, so no orphaned or truncated file stays behind. Refused (nothing
     written) when the stage is approved, not yet started, or moved since `seen_state`."""
     stored = None
     if upload is not None:
@@ -205,13 +206,13 @@ def save_answer(
             answer = _write_answer(
                 project, item, by, value, justification, stored=stored, seen_state=seen_state
             )
+            if stored is not None:
+                # The complete file gets its real name only once the row is committed.
+                evidence_files.publish_on_commit(project.pk, stored)
     except BaseException:
         if stored is not None:
             evidence_files.remove_stored(project.pk, stored.stored_name)
         raise
-    if stored is not None:
-        # Committed: only now does the complete file get its real name (see evidence_files).
-        evidence_files.publish_stored(project.pk, stored)
     return answer
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import TestCase
 from django.urls import reverse
 
 from procurement.models import Answer, Evidence
@@ -46,12 +48,15 @@ REFUSED = [
 
 
 def upload(client, team, name, content):
+    """Post the file and commit (the test's transaction never does; the file gets its real
+    name only on commit)."""
     item = team.item("legal.dpia")
-    return client.post(
-        reverse("answer_save", args=[team.project.pk, item.pk]),
-        {f"item{item.pk}-value": SimpleUploadedFile(name, content)},
-        HTTP_HX_REQUEST="true",
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("answer_save", args=[team.project.pk, item.pk]),
+            {f"item{item.pk}-value": SimpleUploadedFile(name, content)},
+            HTTP_HX_REQUEST="true",
+        )
 
 
 @pytest.fixture
@@ -204,6 +209,63 @@ def test_a_file_gets_its_real_name_only_after_its_row_is_committed(legal, settin
     assert list(folder.iterdir()) == []  # and cleaned up on the way out
 
 
+def save_dpia(team):
+    from procurement import services
+
+    return services.save_answer(
+        project=team.reload(),
+        item=team.item("legal.dpia"),
+        by=team.lawyer,
+        value="",
+        upload=SimpleUploadedFile("dpia.pdf", PDF),
+    )
+
+
+def test_the_real_name_waits_for_the_outermost_commit(legal, settings):
+    """Saved inside a caller's transaction (a request, a command), the file is still a `.part`
+    when the answer's own block ends; its row points to a file that exists once committed."""
+    folder = settings.EVIDENCE_ROOT / str(legal.project.pk)
+    with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic():
+        save_dpia(legal)
+        evidence = Evidence.objects.get()
+        assert [p.name for p in folder.iterdir()] == [evidence.stored_name + ".part"]
+    final = folder / evidence.stored_name
+    assert [p.name for p in folder.iterdir()] == [evidence.stored_name]
+    assert hashlib.sha256(final.read_bytes()).hexdigest() == evidence.sha256
+
+
+def test_a_rollback_after_the_save_leaves_no_file(legal, settings):
+    """The caller's transaction fails after the answer was saved: no row, no file under its
+    real name, no `.part` either."""
+    folder = settings.EVIDENCE_ROOT / str(legal.project.pk)
+    with (
+        TestCase.captureOnCommitCallbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        save_dpia(legal)
+        assert len(list(folder.iterdir())) == 1
+        raise RuntimeError("the caller fails after the save")
+    assert callbacks == []  # Django dropped the rename with the transaction
+    assert not Evidence.objects.exists()
+    assert list(folder.iterdir()) == []
+
+
+def test_a_failed_rename_after_the_commit_keeps_the_committed_file(legal, settings, monkeypatch):
+    """The row is committed; the file stays as `.part` (logged), never removed by a clean-up."""
+    from procurement import evidence_files
+
+    def broken(*args):
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(evidence_files, "publish_stored", broken)
+    folder = settings.EVIDENCE_ROOT / str(legal.project.pk)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        save_dpia(legal)
+    evidence = Evidence.objects.get()
+    assert [p.name for p in folder.iterdir()] == [evidence.stored_name + ".part"]
+
+
 def test_clean_orphans_lists_by_default_and_removes_with_delete(client, legal, settings):
     import os
 
@@ -227,6 +289,53 @@ def test_clean_orphans_lists_by_default_and_removes_with_delete(client, legal, s
     call_command("clean_orphans", "--delete", stdout=io.StringIO())
     assert not orphan.exists() and not partial.exists() and not leftover.exists()
     assert kept.exists()
+
+
+@pytest.mark.django_db
+def test_clean_orphans_finds_dossier_files_without_a_version(settings, tmp_path):
+    import os
+
+    from django.core.management import call_command
+
+    settings.DOSSIER_ROOT = tmp_path / "dossiers"
+    folder = settings.DOSSIER_ROOT / "7"
+    folder.mkdir(parents=True)
+    orphan = folder / ("c" * 32 + ".pdf")
+    partial = folder / (".d" + "d" * 31 + ".pdf.part")
+    for path in (orphan, partial):
+        path.write_bytes(b"%PDF")
+        os.utime(path, (1, 1))
+    out = io.StringIO()
+    call_command("clean_orphans", stdout=out)
+    assert str(orphan) in out.getvalue() and str(partial) in out.getvalue()
+    call_command("clean_orphans", "--delete", stdout=io.StringIO())
+    assert list(folder.iterdir()) == []
+
+
+def test_large_uploads_spool_to_the_apps_own_folder_and_are_removed(
+    client, legal, settings, tmp_path, monkeypatch
+):
+    """Above FILE_UPLOAD_MAX_MEMORY_SIZE Django spools the file to disk: in
+    FILE_UPLOAD_TEMP_DIR (where clean_orphans looks), not in /tmp, and gone after the request."""
+    from procurement import services
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "uploads")
+    (tmp_path / "uploads").mkdir()
+    spooled = []
+    save_answer = services.save_answer
+
+    def spy(**kwargs):
+        spooled.append(Path(kwargs["upload"].temporary_file_path()))
+        assert spooled[0].exists()
+        return save_answer(**kwargs)
+
+    monkeypatch.setattr(services, "save_answer", spy)
+    assert upload(client, legal, "dpia.pdf", PDF + b"%" * 1000).status_code == 200
+    [path] = spooled
+    assert path.parent == tmp_path / "uploads"
+    assert not path.exists()
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= settings.MAX_REQUEST_BYTES
 
 
 def test_a_request_body_above_the_cap_is_refused_unread(client, legal, settings):

@@ -415,11 +415,11 @@ def upload_results(
             )
             recompute(project=project, phase=phase, kinds=[kind])
             _record_verdict_if_changed(project, phase, by)
+            evidence_files.publish_on_commit(project.pk, stored)
     except BaseException:
         if stored is not None:
             evidence_files.remove_stored(project.pk, stored.stored_name)
         raise
-    evidence_files.publish_stored(project.pk, stored)
     return result_upload
 
 

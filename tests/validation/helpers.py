@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 
 from tests.personas import Team, advance, answer
 from validation import services
@@ -95,12 +96,14 @@ def add_criterion(team: Team, metric="auroc", direction="ge", threshold="0.7", b
 
 
 def upload(team: Team, site, file=None, kind="classification", by=None, threshold="0.3"):
-    return services.upload_results(
-        project=team.reload(),
-        stage=stage(team),
-        site=site,
-        kind=kind,
-        upload=file or classification_file(),
-        by=by or team.ai_competence,
-        threshold=threshold,
-    )
+    """Upload and commit (the file gets its real name only when its row is committed)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.upload_results(
+            project=team.reload(),
+            stage=stage(team),
+            site=site,
+            kind=kind,
+            upload=file or classification_file(),
+            by=by or team.ai_competence,
+            threshold=threshold,
+        )

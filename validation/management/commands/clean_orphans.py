@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from dossier.models import DossierVersion
 from procurement.evidence_files import PARTIAL_SUFFIX
 from procurement.models import Evidence
 from validation.models import ResultUpload
@@ -13,8 +14,9 @@ from validation.models import ResultUpload
 
 def orphaned_files(*, min_age_seconds: float) -> list[Path]:
     """Files under EVIDENCE_ROOT no Evidence or ResultUpload row names (`.part` files left by a
-    killed upload included), and Django's temporary upload files in FILE_UPLOAD_TEMP_DIR;
-    only those older than `min_age_seconds`, so uploads in progress are left alone."""
+    killed upload included), dossier PDFs under DOSSIER_ROOT no version names (and their
+    `.part` files), and Django's temporary upload files in FILE_UPLOAD_TEMP_DIR; only those
+    older than `min_age_seconds`, so uploads and renders in progress are left alone."""
     known = set(Evidence.objects.values_list("project_id", "stored_name"))
     known |= set(ResultUpload.objects.values_list("project_id", "stored_name"))
     known_paths = {(str(project_id), name) for project_id, name in known}
@@ -26,6 +28,14 @@ def orphaned_files(*, min_age_seconds: float) -> list[Path]:
             continue
         name = path.name.removesuffix(PARTIAL_SUFFIX)
         if path.name.endswith(PARTIAL_SUFFIX) or (path.parent.name, name) not in known_paths:
+            found.append(path)
+    versions = set(DossierVersion.objects.values_list("project_id", "stored_name"))
+    version_paths = {(str(project_id), name) for project_id, name in versions}
+    dossier_root = Path(settings.DOSSIER_ROOT)
+    for path in sorted(dossier_root.glob("*/*")) if dossier_root.is_dir() else []:
+        if not path.is_file() or path.stat().st_mtime > cutoff:
+            continue
+        if path.name.endswith(PARTIAL_SUFFIX) or (path.parent.name, path.name) not in version_paths:
             found.append(path)
     temp_dir = getattr(settings, "FILE_UPLOAD_TEMP_DIR", None)
     if temp_dir and Path(temp_dir).is_dir():
