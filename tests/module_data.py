@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.test import TestCase
 
 from tests.migration_data import restore_migration_data
 
@@ -39,7 +40,11 @@ def module_data(setup: Callable[[], Any]):
             atomic.__enter__()
             try:
                 restore_migration_data()
-                value = setup()
+                # What would run when the data were committed (files get their real names,
+                # mail is queued) runs when `setup` is done, as in a test of its own that
+                # captures its on-commit callbacks.
+                with TestCase.captureOnCommitCallbacks(using=DEFAULT_DB_ALIAS, execute=True):
+                    value = setup()
             except BaseException:
                 transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
                 atomic.__exit__(None, None, None)
