@@ -45,8 +45,13 @@ MIN_FUZZY_LENGTH = 5  # shorter words are too often another real word one letter
 FUZZY_CUTOFF = 89
 PREFIX_WEIGHT = 0.8  # another form of the word ("evaluerer" -> evaluering)
 MIN_PREFIX = 5
+MIN_LIKELY_ROOT = 6
+# Shorter words the guideline does not know are colloquial forms ("ha", "sgu") or letters ("x"):
+# they say nothing of what a question is about.
+MIN_FOREIGN_LENGTH = 3
 FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "é": "e", "ü": "u"})
 MIN_PART = 4  # the shortest part of a split compound
+MAX_JOINED = 3  # at most this many words written apart are read as one compound
 
 
 def fold(word: str) -> str:
@@ -131,6 +136,10 @@ class Vocabulary:
         for word in self._surface_list:
             self._folded.setdefault(fold(word), word)
         self._stem_list = sorted(self.stems)
+        # "evaluerer" is a form of "evaluér": the same stem but for an accent
+        self._folded_stems = {}
+        for word in self._surface_list:
+            self._folded_stems.setdefault(fold(stem(word, self.language)), word)
 
     def idf(self, stem_: str) -> float:
         """How specific a stem is: high for rare ones, highest for one the guideline lacks."""
@@ -185,7 +194,7 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
         if stem_ in vocabulary.stems:
             weights[stem_] = max(weights.get(stem_, 0.0), weight)
 
-    own = content_words(question, language)
+    own = join_compounds(content_words(question, language), vocabulary)
     for word in own:
         parts = read_word(word, vocabulary)
         if parts != [word] and len(parts) == 1:
@@ -194,6 +203,9 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
             known.append(word)
             readings[word] = tuple(parts)
             exact = parts == [word] or fold(parts[0]) == fold(word)
+            exact = exact or (
+                len(parts) == 1 and fold(stem(parts[0], language)) == fold(stem(word, language))
+            )
             sureness[word] = SURE if exact else LIKELY
             if word.isdigit():
                 sureness[word] = WEAK  # "stue 4", "uge 42": a number says little of the subject
@@ -203,7 +215,10 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
         forms = other_forms(word, vocabulary)
         if forms:
             known.append(word)
-            sureness[word] = WEAK
+            # A long shared root is another form of the same word ("tildeler", tildeling); a
+            # short one may be a different word ("digt", digital).
+            root = stem(word, language)
+            sureness[word] = LIKELY if len(root) >= MIN_LIKELY_ROOT else WEAK
             readings[word] = tuple(forms)
         for form in forms:
             add(form, PREFIX_WEIGHT)
@@ -256,6 +271,8 @@ def known_share(
     unknown_weight = vocabulary.idf("")  # as specific as a word no passage has
     total = known_weight = 0.0
     for word in own:
+        if word not in known and (len(word) < MIN_FOREIGN_LENGTH or word.isdigit()):
+            continue
         stem_ = stem(word, vocabulary.language)
         weight = vocabulary.idf(stem_) if stem_ in vocabulary.stems else unknown_weight
         if word in known and stem_ not in vocabulary.stems:
@@ -263,7 +280,7 @@ def known_share(
         total += weight
         if word in known:
             known_weight += weight * (sureness or {}).get(word, SURE)
-    return known_weight / total
+    return known_weight / total if total else 0.0
 
 
 def read_word(word: str, vocabulary: Vocabulary) -> list[str]:
@@ -274,6 +291,9 @@ def read_word(word: str, vocabulary: Vocabulary) -> list[str]:
         return [word]
     if fold(word) in vocabulary._folded:
         return [vocabulary._folded[fold(word)]]
+    folded_stem = fold(stem(word, vocabulary.language))
+    if len(folded_stem) >= MIN_PREFIX and folded_stem in vocabulary._folded_stems:
+        return [vocabulary._folded_stems[folded_stem]]
     parts = split_compound(word, vocabulary)
     if parts:
         return parts
@@ -284,6 +304,50 @@ def read_word(word: str, vocabulary: Vocabulary) -> list[str]:
         if match:
             return [match[0]]
     return []
+
+
+def join_compounds(own: list[str], vocabulary: Vocabulary) -> list[str]:
+    """Adjacent words written apart that the guideline writes as one ("markeds afdækning",
+    "data udveksling", "informations sikkerheds vurdering") are read as the one word: Danish
+    joins its compounds, and a person typing fast often does not."""
+    joined: list[str] = []
+    position = 0
+    while position < len(own):
+        for end in range(min(len(own), position + MAX_JOINED), position + 1, -1):
+            word = "".join(own[position:end])
+            if not word.isdigit() and word in vocabulary.surface:
+                joined.append(word)
+                position = end
+                break
+        else:
+            joined.append(own[position])
+            position += 1
+    return joined
+
+
+def compound_parts(surface: set[str]) -> dict[str, tuple[str, ...]]:
+    """For each long word, the words it is made of: its head, the longest word it ends with
+    ("informationssikkerhedsvurderingen" -> "sikkerhedsvurderingen"), and its modifier when that
+    is a word too, without a linking -s- or -e- ("højrisikoområder" -> højrisiko, områder).
+    Danish compounds end in their head, so a passage about the compound is also about the head,
+    and about the modifier ("Er det højrisiko?")."""
+    parts = {}
+    for word, head in compound_heads(surface).items():
+        left = word[: len(word) - len(head)]
+        modifiers = [m for m in (left, left[:-1] if left[-1:] in ("s", "e") else "") if m]
+        modifier = next((m for m in modifiers if len(m) >= MIN_PART and m in surface), None)
+        parts[word] = (modifier, head) if modifier else (head,)
+    return parts
+
+
+def joined_pairs(text_words: list[str], surface: set[str]) -> list[str]:
+    """The words of the guideline that a text writes as two ("data set" for "dataset"), so
+    that a question using the joined form finds it."""
+    return [
+        a + b
+        for a, b in zip(text_words, text_words[1:], strict=False)
+        if not (a + b).isdigit() and a + b in surface
+    ]
 
 
 def compound_heads(surface: set[str]) -> dict[str, str]:

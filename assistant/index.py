@@ -17,7 +17,16 @@ import numpy as np
 
 from checklists.models import ChecklistItem, Pathway, Stage
 
-from .analysis import LANGUAGES, Query, Vocabulary, compound_heads, content_words, stem, words
+from .analysis import (
+    LANGUAGES,
+    Query,
+    Vocabulary,
+    compound_parts,
+    content_words,
+    joined_pairs,
+    stem,
+    words,
+)
 
 ITEM, STAGE = "item", "stage"
 TITLE_REPEAT = 2  # a passage's title counts twice: it says what the passage is about
@@ -154,12 +163,15 @@ def build_index(key: tuple, passages: list[Passage]) -> GuidelineIndex:
     for language in LANGUAGES:
         texts = [p.searchable(language) for p in passages]
         surface = {w for text in texts for w in words(text)}
-        heads = compound_heads(surface)
-        corpus = [
-            [stem(w, language) for w in content_words(text, language)]
-            + [stem(heads[w], language) for w in content_words(text, language) if w in heads]
-            for text in texts
-        ]
+        parts = compound_parts(surface)
+        corpus = []
+        for text in texts:
+            own = content_words(text, language)
+            corpus.append(
+                [stem(w, language) for w in own]
+                + [stem(part, language) for w in own for part in parts.get(w, ())]
+                + [stem(w, language) for w in joined_pairs(own, surface)]
+            )
         bm25 = bm25s.BM25()
         if passages:
             bm25.index(corpus, show_progress=False)

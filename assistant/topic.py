@@ -26,13 +26,20 @@ from pathlib import Path
 
 import yaml
 
-from .analysis import KEEP, LIKELY, Query, Synonyms, Vocabulary, content_words, stem
+from .analysis import (
+    KEEP,
+    LIKELY,
+    MIN_FOREIGN_LENGTH,
+    Query,
+    Synonyms,
+    Vocabulary,
+    content_words,
+    stem,
+)
 
 OUT_OF_SCOPE_FILE = Path(__file__).resolve().parent / "out_of_scope.yaml"
 MAX_CONCEPT_TITLE_SHARE = 0.03
 MIN_CONCEPT_SHARE = 0.5
-# Shorter unknown words are colloquial forms ("ha", "sgu") or letters ("x"), not a subject.
-MIN_FOREIGN_LENGTH = 3
 
 
 @dataclass(frozen=True)
