@@ -3,6 +3,7 @@ synonyms.yaml, Danish compounds split into known words, and typos repaired again
 guideline uses. Pure functions over a `Vocabulary`; the index (index.py) builds one per language."""
 
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -40,7 +41,9 @@ STOPWORDS = {
     - KEEP,
 }
 WORD = re.compile(r"[^\W_]+")
+APOSTROPHE_ENDING = re.compile(r"(?<=[^\W_])['’´](?:s|en|ens|et|ets|er|ere|erne|ernes|e)\b")
 SYNONYM_WEIGHT = 0.6  # a synonym's terms count less than the person's own words
+OTHER_LANGUAGE_WEIGHT = 0.8  # a word of the other language, searched in that language
 MIN_FUZZY_LENGTH = 5  # shorter words are too often another real word one letter away
 FUZZY_CUTOFF = 89
 PREFIX_WEIGHT = 0.8  # another form of the word ("evaluerer" -> evaluering)
@@ -59,8 +62,10 @@ def fold(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words; hyphens and other punctuation separate them ("EU-udbud" -> eu, udbud)."""
-    return WORD.findall(text.lower())
+    """Lower-case words; hyphens and other punctuation separate them ("EU-udbud" -> eu, udbud).
+    An ending after an apostrophe is dropped: Danish inflects an abbreviation that way ("AI'en",
+    "DPO'ens"), English marks its genitive ("vendor's")."""
+    return WORD.findall(APOSTROPHE_ENDING.sub("", text.lower()))
 
 
 @cache
@@ -171,6 +176,10 @@ class Query:
     sureness: dict[str, float] = field(default_factory=dict)
     stand_ins: tuple[str, ...] = ()
     synonym_concepts: tuple[str, ...] = ()  # words of a (not general) synonym group
+    # Words of the other language in the question ("user feedback i driften"): searched in that
+    # language's passages (the same passages, in the same order).
+    other_language: str = ""
+    other_weights: dict[str, float] = field(default_factory=dict)
 
 
 # How sure the reading of a question word is: the guideline's own word (or a synonym of it) is
@@ -180,9 +189,14 @@ class Query:
 SURE, LIKELY, WEAK = 1.0, 0.6, 0.3
 
 
-def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) -> Query:
+def analyse_question(
+    question: str, vocabulary: Vocabulary, synonyms: Synonyms, other: Vocabulary | None = None
+) -> Query:
+    """How the question reads against the guideline's words in one language (`vocabulary`);
+    with the `other` language's vocabulary, a word only that language knows is searched there."""
     language = vocabulary.language
     weights: dict[str, float] = {}
+    other_weights: dict[str, float] = {}
     repaired: dict[str, str] = {}
     known: list[str] = []
     sureness: dict[str, float] = {}
@@ -212,13 +226,19 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
             for part in parts:
                 add(stem(part, language), 1.0)
             continue
+        if other is not None and _other_language_word(word, other):
+            known.append(word)
+            sureness[word] = LIKELY
+            readings[word] = (word,)
+            other_weights[stem(word, other.language)] = OTHER_LANGUAGE_WEIGHT
+            continue
         forms = other_forms(word, vocabulary)
         if forms:
             known.append(word)
             # A long shared root is another form of the same word ("tildeler", tildeling); a
             # short one may be a different word ("digt", digital).
-            root = stem(word, language)
-            sureness[word] = LIKELY if len(root) >= MIN_LIKELY_ROOT else WEAK
+            shared = max(len(os.path.commonprefix([fold(word), fold(f)])) for f in forms)
+            sureness[word] = LIKELY if shared >= MIN_LIKELY_ROOT else WEAK
             readings[word] = tuple(forms)
         for form in forms:
             add(form, PREFIX_WEIGHT)
@@ -257,6 +277,18 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
         sureness=sureness,
         stand_ins=tuple(stand_ins),
         synonym_concepts=tuple(synonym_concepts),
+        other_language=other.language if other is not None and other_weights else "",
+        other_weights=other_weights,
+    )
+
+
+def _other_language_word(word: str, other: Vocabulary) -> bool:
+    """Whether a word this language does not know is a content word of the other one: English
+    words in a Danish question ("audit trail") and Danish ones in an English question."""
+    return (
+        len(word) >= MIN_FOREIGN_LENGTH
+        and word not in STOPWORDS[other.language]
+        and stem(word, other.language) in other.stems
     )
 
 

@@ -87,6 +87,10 @@ class GuidelineIndex:
         total = np.zeros(len(self.passages), dtype=np.float64)
         for term, weight in sorted(query.weights.items()):
             total += weight * index.bm25.get_scores([term])
+        if query.other_language:
+            other = self.by_language[query.other_language]
+            for term, weight in sorted(query.other_weights.items()):
+                total += weight * other.bm25.get_scores([term])
         return total
 
 
