@@ -40,6 +40,8 @@ from .analysis import (
 OUT_OF_SCOPE_FILE = Path(__file__).resolve().parent / "out_of_scope.yaml"
 MAX_CONCEPT_TITLE_SHARE = 0.03
 MIN_CONCEPT_SHARE = 0.5
+SUPPORT_WEIGHT = 0.3
+MIN_SUPPORT_WORDS = 1
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,17 @@ class Topic:
     concepts: tuple[str, ...]  # the question's words that name a concept of the guideline
     concept_share: float  # their weight against the words the guideline does not know
     out_of_scope: str  # the out-of-scope intent it matches, or ""
+    # The question's other words the guideline knows surely (not everyday ones), and those it
+    # does not know at all.
+    support: tuple[str, ...] = ()
+    foreign: tuple[str, ...] = ()
 
     @property
     def on_topic(self) -> bool:
-        return (
-            bool(self.concepts)
-            and self.concept_share >= MIN_CONCEPT_SHARE
-            and not self.out_of_scope
-        )
+        # Without a concept, a question is still the guideline's when every telling word of it
+        # is the guideline's own ("Hvilke patienter er målgruppen?").
+        named = bool(self.concepts) or (len(self.support) >= MIN_SUPPORT_WORDS and not self.foreign)
+        return named and self.concept_share >= MIN_CONCEPT_SHARE and not self.out_of_scope
 
 
 @cache
@@ -83,6 +88,23 @@ def concept_stems(synonyms: Synonyms, language: str) -> frozenset[str]:
     if key not in _concept_stems:
         _concept_stems[key] = _stems_of_concepts(synonyms, language)
     return _concept_stems[key]
+
+
+_general_stems: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def general_stems(synonyms: Synonyms, language: str) -> frozenset[str]:
+    """The stems of the one-word terms of the general groups ("patienter", "pris", "læge")."""
+    key = (id(synonyms), language)
+    if key not in _general_stems:
+        _general_stems[key] = frozenset(
+            stem(term, language)
+            for position, group in enumerate(synonyms.groups)
+            if not synonyms.names_concept(position)
+            for term in group
+            if " " not in term and content_words(term, language)
+        )
+    return _general_stems[key]
 
 
 def _stems_of_concepts(synonyms: Synonyms, language: str) -> frozenset[str]:
@@ -117,25 +139,57 @@ def _specific_in_titles(stem_: str, vocabulary: Vocabulary) -> bool:
     return count == 1 or 0 < vocabulary.title_share(stem_) <= MAX_CONCEPT_TITLE_SHARE
 
 
-def concept_share(query: Query, found: tuple[str, ...], vocabulary: Vocabulary) -> float:
+def concept_share(
+    query: Query, found: tuple[str, ...], vocabulary: Vocabulary, synonyms: Synonyms | None = None
+) -> float:
     unknown = vocabulary.idf("")  # as specific as a word no passage has
     language = vocabulary.language
-    concept_weight = sum(
-        max(vocabulary.idf(stem(query.readings.get(w, (w,))[-1], language)), 1.0) for w in found
+
+    def weight(word: str) -> float:
+        return max(vocabulary.idf(stem(query.readings.get(word, (word,))[-1], language)), 1.0)
+
+    concept_weight = sum(weight(w) for w in found)
+    concept_weight += SUPPORT_WEIGHT * sum(
+        weight(w) for w in support_words(query, found, vocabulary, synonyms)
     )
-    foreign = sum(
-        unknown
+    foreign = unknown * len(foreign_words(query))
+    total = concept_weight + foreign
+    return concept_weight / total if total else 0.0
+
+
+def support_words(
+    query: Query, found: tuple[str, ...], vocabulary: Vocabulary, synonyms: Synonyms | None
+) -> tuple[str, ...]:
+    """The question's words, other than its concepts, that the guideline knows surely and that
+    are not everyday words (the general groups, "hvem", numbers): they say the question is about
+    what a passage says, though less than a concept does."""
+    everyday = general_stems(synonyms, vocabulary.language) if synonyms else frozenset()
+    return tuple(
+        w
+        for w in dict.fromkeys(query.known_words)
+        if w not in found
+        and w not in KEEP
+        and not w.isdigit()
+        and query.sureness.get(w, 0.0) >= LIKELY
+        and stem(w, vocabulary.language) not in everyday
+    )
+
+
+def foreign_words(query: Query) -> tuple[str, ...]:
+    """The question's words the guideline does not know at all (short ones say nothing)."""
+    return tuple(
+        w
         for w in query.content_words
         if w not in query.known_words and not w.isdigit() and len(w) >= MIN_FOREIGN_LENGTH
     )
-    total = concept_weight + foreign
-    return concept_weight / total if total else 0.0
 
 
 def topic(question: str, query: Query, vocabulary: Vocabulary, synonyms: Synonyms) -> Topic:
     found = concepts(query, vocabulary, synonyms)
     return Topic(
         concepts=found,
-        concept_share=concept_share(query, found, vocabulary),
+        concept_share=concept_share(query, found, vocabulary, synonyms),
         out_of_scope=out_of_scope_intent(question),
+        support=support_words(query, found, vocabulary, synonyms),
+        foreign=foreign_words(query),
     )
