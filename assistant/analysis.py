@@ -245,22 +245,29 @@ def analyse_question(
 
     # Synonyms are matched on the question with its typos repaired, so "leverandor" finds the
     # group of "leverandør"; a word of a matched group counts as known.
-    normalised = " ".join(repaired.get(w, w) for w in words(question))
+    # Another form of a term's word counts as the term ("guldstandarden": guldstandard).
+    forms = synonym_forms(synonyms, language)
+
+    def canonical(word: str) -> str:
+        word = repaired.get(word, word)
+        return forms.get(stem(word, language), word) if len(word) >= MIN_PART else word
+
+    normalised = " ".join(canonical(w) for w in words(question))
+    typed = {canonical(w): w for w in own}
     for position, group in enumerate(synonyms.groups):
         matched = [term for term in group if contains_phrase(normalised, term)]
         if not matched:
             continue
         if synonyms.names_concept(position):
-            typed = {repaired.get(w, w): w for w in own}
             synonym_concepts += [typed[w] for t in matched for w in words(t) if w in typed]
         for term in matched:
-            known += [w for w in words(term) if w in own and w not in known]
-            sureness.update({w: SURE for w in words(term) if w in own})
+            known += [typed[w] for w in words(term) if w in typed and typed[w] not in known]
+            sureness.update({typed[w]: SURE for w in words(term) if w in typed})
         # When the person's own term is foreign to the guideline ("DBA"), its synonyms stand in
         # for it at full weight.
         stand_in = all(not vocabulary.knows(w) for t in matched for w in words(t))
         if stand_in:
-            stand_ins += [w for t in matched for w in words(t) if w in own]
+            stand_ins += [typed[w] for t in matched for w in words(t) if w in typed]
         weight = 1.0 if stand_in else SYNONYM_WEIGHT
         for term in group:
             # A phrase is one term: its words share the weight.
@@ -280,6 +287,22 @@ def analyse_question(
         other_language=other.language if other is not None and other_weights else "",
         other_weights=other_weights,
     )
+
+
+_synonym_forms: dict[tuple[int, str], dict[str, str]] = {}
+
+
+def synonym_forms(synonyms: Synonyms, language: str) -> dict[str, str]:
+    """The synonym groups' one-word terms by their stem: a question's word with that stem is
+    read as the term."""
+    key = (id(synonyms), language)
+    if key not in _synonym_forms:
+        forms: dict[str, str] = {}
+        for term in sorted({w for group in synonyms.groups for t in group for w in words(t)}):
+            if len(term) >= MIN_PART:
+                forms.setdefault(stem(term, language), term)
+        _synonym_forms[key] = forms
+    return _synonym_forms[key]
 
 
 def _other_language_word(word: str, other: Vocabulary) -> bool:
