@@ -29,7 +29,7 @@ from .analysis import (
 )
 
 ITEM, STAGE = "item", "stage"
-TITLE_REPEAT = 2  # a passage's title counts twice: it says what the passage is about
+TITLE_REPEAT = 3  # a passage's title counts three times: it says what the passage is about
 
 
 @dataclass(frozen=True)
