@@ -49,6 +49,7 @@ FUZZY_CUTOFF = 89
 PREFIX_WEIGHT = 0.8  # another form of the word ("evaluerer" -> evaluering)
 MIN_PREFIX = 5
 MIN_LIKELY_ROOT = 6
+SHORTER_FORM_SHARE = 0.6  # a derivation keeps most of its word ("afklaring": afklar)
 # Shorter words the guideline does not know are colloquial forms ("ha", "sgu") or letters ("x"):
 # they say nothing of what a question is about.
 MIN_FOREIGN_LENGTH = 3
@@ -431,12 +432,28 @@ def other_forms(word: str, vocabulary: Vocabulary) -> list[str]:
 
 
 def split_compound(word: str, vocabulary: Vocabulary) -> list[str]:
-    """Two known words, optionally joined by a linking -s- or -e- (Danish compounds)."""
+    """Two known words, optionally joined by a linking -s- or -e- (Danish compounds); the head
+    may be a derivation of a known word ("behovsafklaringen": behov, afklar)."""
     for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
         left, right = word[:cut], word[cut:]
         if not vocabulary.knows(right):
-            continue
+            right = shorter_form(right, vocabulary)
+            if not right:
+                continue
         for head in (left, left[:-1] if left[-1:] in ("s", "e") else None):
             if head and len(head) >= MIN_PART and vocabulary.knows(head):
                 return [head, right]
     return []
+
+
+def shorter_form(word: str, vocabulary: Vocabulary) -> str:
+    """The guideline's word whose stem begins this word's stem and is most of it: the word
+    derived from it ("afklaringen" from "afklare"), or ""."""
+    root = fold(stem(word, vocabulary.language))
+    for end in range(len(root) - 1, MIN_LIKELY_ROOT - 1, -1):
+        if end < len(root) * SHORTER_FORM_SHARE:
+            break
+        form = vocabulary._folded_stems.get(root[:end])
+        if form:
+            return form
+    return ""
