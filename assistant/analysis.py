@@ -13,6 +13,7 @@ import Stemmer
 import yaml
 from bm25s.stopwords import STOPWORDS_DANISH, STOPWORDS_EN
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 SYNONYMS_FILE = Path(__file__).resolve().parent / "synonyms.yaml"
 LANGUAGES = ("da", "en")
@@ -46,6 +47,8 @@ SYNONYM_WEIGHT = 0.6  # a synonym's terms count less than the person's own words
 OTHER_LANGUAGE_WEIGHT = 0.8  # a word of the other language, searched in that language
 MIN_FUZZY_LENGTH = 5  # shorter words are too often another real word one letter away
 FUZZY_CUTOFF = 89
+MIN_EDIT_LENGTH = 6  # one wrong letter in a shorter word too often makes another word
+MIN_TWO_EDITS_LENGTH = 10
 PREFIX_WEIGHT = 0.8  # another form of the word ("evaluerer" -> evaluering)
 MIN_PREFIX = 5
 MIN_LIKELY_ROOT = 6
@@ -142,6 +145,9 @@ class Vocabulary:
         for word in self._surface_list:
             self._folded.setdefault(fold(word), word)
         self._stem_list = sorted(self.stems)
+        self._by_initial: dict[str, list[str]] = {}
+        for word in self._surface_list:
+            self._by_initial.setdefault(word[0], []).append(word)
         # "evaluerer" is a form of "evaluér": the same stem but for an accent
         self._folded_stems = {}
         for word in self._surface_list:
@@ -359,6 +365,19 @@ def read_word(word: str, vocabulary: Vocabulary) -> list[str]:
         )
         if match:
             return [match[0]]
+        # fuzz.ratio counts a wrong letter as two edits, so a short word with one ("protokal")
+        # falls below the cutoff: allow one letter wrong, two in a long word, but not the first
+        # one (people rarely mistype it, and "parkerer" is not "markerer").
+        edits = 1 if len(word) < MIN_TWO_EDITS_LENGTH else 2
+        if len(word) >= MIN_EDIT_LENGTH:
+            match = process.extractOne(
+                word,
+                vocabulary._by_initial.get(word[0], ()),
+                scorer=Levenshtein.distance,
+                score_cutoff=edits,
+            )
+            if match:
+                return [match[0]]
     return []
 
 
