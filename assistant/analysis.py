@@ -415,13 +415,13 @@ def compound_parts(surface: set[str]) -> dict[str, tuple[str, ...]]:
     return parts
 
 
-def joined_pairs(text_words: list[str], surface: set[str]) -> list[str]:
-    """The words of the guideline that a text writes as two ("data set" for "dataset"), so
-    that a question using the joined form finds it."""
+def joined_pairs(text_words: list[str], stems: set[str], language: str) -> list[str]:
+    """The words of the guideline (by their stem, `stems`) that a text writes as two ("data
+    set" for "dataset"), so that a question using the joined form finds it."""
     return [
         a + b
         for a, b in zip(text_words, text_words[1:], strict=False)
-        if not (a + b).isdigit() and a + b in surface
+        if not (a + b).isdigit() and stem(a + b, language) in stems
     ]
 
 
