@@ -41,7 +41,9 @@ OUT_OF_SCOPE_FILE = Path(__file__).resolve().parent / "out_of_scope.yaml"
 MAX_CONCEPT_TITLE_SHARE = 0.03
 MIN_CONCEPT_SHARE = 0.5
 SUPPORT_WEIGHT = 0.3
-MIN_SUPPORT_WORDS = 1
+# A word in at most about one passage in twenty (IDF 3): specific enough to say what a question
+# is about when the question names no concept ("data", "løsningen" are in hundreds).
+MIN_SPECIFIC_IDF = 3.0
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,13 @@ class Topic:
     # does not know at all.
     support: tuple[str, ...] = ()
     foreign: tuple[str, ...] = ()
+    specific_support: tuple[str, ...] = ()  # support words in few passages ("målgruppen")
 
     @property
     def on_topic(self) -> bool:
         # Without a concept, a question is still the guideline's when every telling word of it
         # is the guideline's own ("Hvilke patienter er målgruppen?").
-        named = bool(self.concepts) or (len(self.support) >= MIN_SUPPORT_WORDS and not self.foreign)
+        named = bool(self.concepts) or (bool(self.specific_support) and not self.foreign)
         return named and self.concept_share >= MIN_CONCEPT_SHARE and not self.out_of_scope
 
 
@@ -186,10 +189,17 @@ def foreign_words(query: Query) -> tuple[str, ...]:
 
 def topic(question: str, query: Query, vocabulary: Vocabulary, synonyms: Synonyms) -> Topic:
     found = concepts(query, vocabulary, synonyms)
+    support = support_words(query, found, vocabulary, synonyms)
     return Topic(
         concepts=found,
         concept_share=concept_share(query, found, vocabulary, synonyms),
         out_of_scope=out_of_scope_intent(question),
-        support=support_words(query, found, vocabulary, synonyms),
+        support=support,
         foreign=foreign_words(query),
+        specific_support=tuple(
+            w
+            for w in support
+            if vocabulary.idf(stem(query.readings.get(w, (w,))[-1], vocabulary.language))
+            >= MIN_SPECIFIC_IDF
+        ),
     )
