@@ -1,6 +1,17 @@
 """From text to search terms: words, stopwords, a stemmer per language, the synonym groups of
-synonyms.yaml, Danish compounds split into known words, and typos repaired against the words the
-guideline uses. Pure functions over a `Vocabulary`; the index (index.py) builds one per language."""
+synonyms.yaml, and the ways a person's wording differs from the guideline's, each read against
+the words the guideline uses (its `Vocabulary`):
+- Danish compounds split into known words ("leverandørdialog"), also when the head is a
+  derivation of one ("behovsafklaringen": behov, afklar), and words written apart joined into
+  the guideline's compound ("markeds afdækning", "data udveksling");
+- an ending after an apostrophe dropped ("AI'en", "DPO'ens");
+- another form of a word (an accent, a derivation: "evaluerer" for "evaluér");
+- typos repaired (rapidfuzz: close by fuzz.ratio, or one wrong letter, two in a long word,
+  never the first);
+- words of the other language ("user feedback i driften") searched in that language's passages;
+- a synonym group's term matched in any form of its words ("guldstandarden").
+Pure functions over a `Vocabulary`; the index (index.py) builds one per language, and also
+stores each compound's modifier and the words its texts write apart ("data set": dataset)."""
 
 import math
 import os

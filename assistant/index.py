@@ -1,5 +1,8 @@
 """The search index over the published guideline: every stage and item of every published
-pathway version, in Danish and in English, ranked by BM25 (bm25s).
+pathway version, in Danish and in English, ranked by BM25 (bm25s). Each passage is indexed
+whole (title, help text, stage name, sources) and its title on its own; a term's score is the
+sum of both (field weighting, TITLE_WEIGHT), so a word of an item's question outranks the same
+word deep in a long help text.
 
 The index is built from the database and kept per process, keyed by the published pathway
 versions (id, slug, version and checksum). When `load_pathways` publishes a new version the key

@@ -9,14 +9,17 @@ on topic when
   among the passages' titles (what the guideline is about, not the words its help texts explain
   it with): in one title only, or in at most MAX_CONCEPT_TITLE_SHARE of them, so "hvem",
   "patient", "data" do not count;
+  A question without a concept is on topic when every telling word of it is the guideline's
+  and one of them is specific (in few passages: "Hvilke patienter er målgruppen?");
 - its concepts weigh at least MIN_CONCEPT_SHARE of the question's telling words: the concepts
   and the words the guideline does not know at all, each weighted by its IDF ("chef" in "Hvem er
-  chef for IT-afdelingen?" outweighs "afdelingen"); everyday words the guideline also uses are
-  left out of both sides;
+  chef for IT-afdelingen?" outweighs "afdelingen"); the question's other words the guideline
+  knows surely support the concepts at SUPPORT_WEIGHT of their IDF ("klinikerne", "fejl"), except
+  everyday ones (the general groups, "hvem", numbers);
 - and it is not one of the kinds of request the guideline never answers (out_of_scope.yaml).
 
 The thresholds are calibrated on the training part of questions.yaml and on questions_dev.yaml
-(bench/assistant.py); the held-out sets only measure them.
+and questions_dev2.yaml (bench/assistant.py); the held-out sets only measure them.
 """
 
 import re
