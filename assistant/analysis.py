@@ -42,13 +42,27 @@ ENGLISH_FUNCTION_WORDS = {
     "been", "being", "were", "have", "has", "had", "having", "did", "doing", "would", "could",
     "can", "may", "might", "must", "shall", "from", "about", "so", "than", "too", "very", "just",
 }  # fmt: skip
+# Verbs of thinking, saying and asking, and the fillers of spoken language, say nothing of what
+# a question is about ("hvad mener klinikerne om ...", "what do you actually think of ..."): a
+# question is no less the guideline's for them.
+SAYING_AND_FILLERS = {
+    "da": {"mener", "mene", "tænker", "tror", "snakker", "snakke", "spørger", "spørge", "gerne",
+           "egentlig", "bare", "altså", "sgu", "okay", "ok"},
+    "en": {"think", "believe", "say", "tell", "ask", "actually", "really", "please", "basically",
+           "okay", "ok"},
+}  # fmt: skip
 STOPWORDS = {
-    "da": (set(STOPWORDS_DANISH) | {"mon", "lave", "laver", "gøre", "gør", "bruge", "vores"})
+    "da": (
+        set(STOPWORDS_DANISH)
+        | {"mon", "lave", "laver", "gøre", "gør", "bruge", "vores"}
+        | SAYING_AND_FILLERS["da"]
+    )
     - KEEP,
     "en": (
         set(STOPWORDS_EN)
         | ENGLISH_FUNCTION_WORDS
         | {"we", "our", "us", "do", "does", "need", "should"}
+        | SAYING_AND_FILLERS["en"]
     )
     - KEEP,
 }
