@@ -1,8 +1,20 @@
 """From text to search terms: words, stopwords, a stemmer per language, the synonym groups of
-synonyms.yaml, Danish compounds split into known words, and typos repaired against the words the
-guideline uses. Pure functions over a `Vocabulary`; the index (index.py) builds one per language."""
+synonyms.yaml, and the ways a person's wording differs from the guideline's, each read against
+the words the guideline uses (its `Vocabulary`):
+- Danish compounds split into known words ("leverandørdialog"), also when the head is a
+  derivation of one ("behovsafklaringen": behov, afklar), and words written apart joined into
+  the guideline's compound ("markeds afdækning", "data udveksling");
+- an ending after an apostrophe dropped ("AI'en", "DPO'ens");
+- another form of a word (an accent, a derivation: "evaluerer" for "evaluér");
+- typos repaired (rapidfuzz: close by fuzz.ratio, or one wrong letter, two in a long word,
+  never the first);
+- words of the other language ("user feedback i driften") searched in that language's passages;
+- a synonym group's term matched in any form of its words ("guldstandarden").
+Pure functions over a `Vocabulary`; the index (index.py) builds one per language, and also
+stores each compound's modifier and the words its texts write apart ("data set": dataset)."""
 
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -12,6 +24,7 @@ import Stemmer
 import yaml
 from bm25s.stopwords import STOPWORDS_DANISH, STOPWORDS_EN
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 SYNONYMS_FILE = Path(__file__).resolve().parent / "synonyms.yaml"
 LANGUAGES = ("da", "en")
@@ -29,24 +42,48 @@ ENGLISH_FUNCTION_WORDS = {
     "been", "being", "were", "have", "has", "had", "having", "did", "doing", "would", "could",
     "can", "may", "might", "must", "shall", "from", "about", "so", "than", "too", "very", "just",
 }  # fmt: skip
+# Verbs of thinking, saying and asking, and the fillers of spoken language, say nothing of what
+# a question is about ("hvad mener klinikerne om ...", "what do you actually think of ..."): a
+# question is no less the guideline's for them.
+SAYING_AND_FILLERS = {
+    "da": {"mener", "mene", "tænker", "tror", "snakker", "snakke", "spørger", "spørge", "gerne",
+           "egentlig", "bare", "altså", "sgu", "okay", "ok"},
+    "en": {"think", "believe", "say", "tell", "ask", "actually", "really", "please", "basically",
+           "okay", "ok"},
+}  # fmt: skip
 STOPWORDS = {
-    "da": (set(STOPWORDS_DANISH) | {"mon", "lave", "laver", "gøre", "gør", "bruge", "vores"})
+    "da": (
+        set(STOPWORDS_DANISH)
+        | {"mon", "lave", "laver", "gøre", "gør", "bruge", "vores"}
+        | SAYING_AND_FILLERS["da"]
+    )
     - KEEP,
     "en": (
         set(STOPWORDS_EN)
         | ENGLISH_FUNCTION_WORDS
         | {"we", "our", "us", "do", "does", "need", "should"}
+        | SAYING_AND_FILLERS["en"]
     )
     - KEEP,
 }
 WORD = re.compile(r"[^\W_]+")
+APOSTROPHE_ENDING = re.compile(r"(?<=[^\W_])['’´](?:s|en|ens|et|ets|er|ere|erne|ernes|e)\b")
 SYNONYM_WEIGHT = 0.6  # a synonym's terms count less than the person's own words
+OTHER_LANGUAGE_WEIGHT = 0.8  # a word of the other language, searched in that language
 MIN_FUZZY_LENGTH = 5  # shorter words are too often another real word one letter away
 FUZZY_CUTOFF = 89
+MIN_EDIT_LENGTH = 6  # one wrong letter in a shorter word too often makes another word
+MIN_TWO_EDITS_LENGTH = 10
 PREFIX_WEIGHT = 0.8  # another form of the word ("evaluerer" -> evaluering)
 MIN_PREFIX = 5
+MIN_LIKELY_ROOT = 6
+SHORTER_FORM_SHARE = 0.6  # a derivation keeps most of its word ("afklaring": afklar)
+# Shorter words the guideline does not know are colloquial forms ("ha", "sgu") or letters ("x"):
+# they say nothing of what a question is about.
+MIN_FOREIGN_LENGTH = 3
 FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "é": "e", "ü": "u"})
 MIN_PART = 4  # the shortest part of a split compound
+MAX_JOINED = 3  # at most this many words written apart are read as one compound
 
 
 def fold(word: str) -> str:
@@ -54,8 +91,10 @@ def fold(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words; hyphens and other punctuation separate them ("EU-udbud" -> eu, udbud)."""
-    return WORD.findall(text.lower())
+    """Lower-case words; hyphens and other punctuation separate them ("EU-udbud" -> eu, udbud).
+    An ending after an apostrophe is dropped: Danish inflects an abbreviation that way ("AI'en",
+    "DPO'ens"), English marks its genitive ("vendor's")."""
+    return WORD.findall(APOSTROPHE_ENDING.sub("", text.lower()))
 
 
 @cache
@@ -131,6 +170,13 @@ class Vocabulary:
         for word in self._surface_list:
             self._folded.setdefault(fold(word), word)
         self._stem_list = sorted(self.stems)
+        self._by_initial: dict[str, list[str]] = {}
+        for word in self._surface_list:
+            self._by_initial.setdefault(word[0], []).append(word)
+        # "evaluerer" is a form of "evaluér": the same stem but for an accent
+        self._folded_stems = {}
+        for word in self._surface_list:
+            self._folded_stems.setdefault(fold(stem(word, self.language)), word)
 
     def idf(self, stem_: str) -> float:
         """How specific a stem is: high for rare ones, highest for one the guideline lacks."""
@@ -162,6 +208,10 @@ class Query:
     sureness: dict[str, float] = field(default_factory=dict)
     stand_ins: tuple[str, ...] = ()
     synonym_concepts: tuple[str, ...] = ()  # words of a (not general) synonym group
+    # Words of the other language in the question ("user feedback i driften"): searched in that
+    # language's passages (the same passages, in the same order).
+    other_language: str = ""
+    other_weights: dict[str, float] = field(default_factory=dict)
 
 
 # How sure the reading of a question word is: the guideline's own word (or a synonym of it) is
@@ -171,9 +221,14 @@ class Query:
 SURE, LIKELY, WEAK = 1.0, 0.6, 0.3
 
 
-def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) -> Query:
+def analyse_question(
+    question: str, vocabulary: Vocabulary, synonyms: Synonyms, other: Vocabulary | None = None
+) -> Query:
+    """How the question reads against the guideline's words in one language (`vocabulary`);
+    with the `other` language's vocabulary, a word only that language knows is searched there."""
     language = vocabulary.language
     weights: dict[str, float] = {}
+    other_weights: dict[str, float] = {}
     repaired: dict[str, str] = {}
     known: list[str] = []
     sureness: dict[str, float] = {}
@@ -185,7 +240,7 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
         if stem_ in vocabulary.stems:
             weights[stem_] = max(weights.get(stem_, 0.0), weight)
 
-    own = content_words(question, language)
+    own = join_compounds(content_words(question, language), vocabulary)
     for word in own:
         parts = read_word(word, vocabulary)
         if parts != [word] and len(parts) == 1:
@@ -194,38 +249,57 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
             known.append(word)
             readings[word] = tuple(parts)
             exact = parts == [word] or fold(parts[0]) == fold(word)
+            exact = exact or (
+                len(parts) == 1 and fold(stem(parts[0], language)) == fold(stem(word, language))
+            )
             sureness[word] = SURE if exact else LIKELY
             if word.isdigit():
                 sureness[word] = WEAK  # "stue 4", "uge 42": a number says little of the subject
             for part in parts:
                 add(stem(part, language), 1.0)
             continue
+        if other is not None and _other_language_word(word, other):
+            known.append(word)
+            sureness[word] = LIKELY
+            readings[word] = (word,)
+            other_weights[stem(word, other.language)] = OTHER_LANGUAGE_WEIGHT
+            continue
         forms = other_forms(word, vocabulary)
         if forms:
             known.append(word)
-            sureness[word] = WEAK
+            # A long shared root is another form of the same word ("tildeler", tildeling); a
+            # short one may be a different word ("digt", digital).
+            shared = max(len(os.path.commonprefix([fold(word), fold(f)])) for f in forms)
+            sureness[word] = LIKELY if shared >= MIN_LIKELY_ROOT else WEAK
             readings[word] = tuple(forms)
         for form in forms:
             add(form, PREFIX_WEIGHT)
 
     # Synonyms are matched on the question with its typos repaired, so "leverandor" finds the
     # group of "leverandør"; a word of a matched group counts as known.
-    normalised = " ".join(repaired.get(w, w) for w in words(question))
+    # Another form of a term's word counts as the term ("guldstandarden": guldstandard).
+    forms = synonym_forms(synonyms, language)
+
+    def canonical(word: str) -> str:
+        word = repaired.get(word, word)
+        return forms.get(stem(word, language), word) if len(word) >= MIN_PART else word
+
+    normalised = " ".join(canonical(w) for w in words(question))
+    typed = {canonical(w): w for w in own}
     for position, group in enumerate(synonyms.groups):
         matched = [term for term in group if contains_phrase(normalised, term)]
         if not matched:
             continue
         if synonyms.names_concept(position):
-            typed = {repaired.get(w, w): w for w in own}
             synonym_concepts += [typed[w] for t in matched for w in words(t) if w in typed]
         for term in matched:
-            known += [w for w in words(term) if w in own and w not in known]
-            sureness.update({w: SURE for w in words(term) if w in own})
+            known += [typed[w] for w in words(term) if w in typed and typed[w] not in known]
+            sureness.update({typed[w]: SURE for w in words(term) if w in typed})
         # When the person's own term is foreign to the guideline ("DBA"), its synonyms stand in
         # for it at full weight.
         stand_in = all(not vocabulary.knows(w) for t in matched for w in words(t))
         if stand_in:
-            stand_ins += [w for t in matched for w in words(t) if w in own]
+            stand_ins += [typed[w] for t in matched for w in words(t) if w in typed]
         weight = 1.0 if stand_in else SYNONYM_WEIGHT
         for term in group:
             # A phrase is one term: its words share the weight.
@@ -242,6 +316,34 @@ def analyse_question(question: str, vocabulary: Vocabulary, synonyms: Synonyms) 
         sureness=sureness,
         stand_ins=tuple(stand_ins),
         synonym_concepts=tuple(synonym_concepts),
+        other_language=other.language if other is not None and other_weights else "",
+        other_weights=other_weights,
+    )
+
+
+_synonym_forms: dict[tuple[int, str], dict[str, str]] = {}
+
+
+def synonym_forms(synonyms: Synonyms, language: str) -> dict[str, str]:
+    """The synonym groups' one-word terms by their stem: a question's word with that stem is
+    read as the term."""
+    key = (id(synonyms), language)
+    if key not in _synonym_forms:
+        forms: dict[str, str] = {}
+        for term in sorted({w for group in synonyms.groups for t in group for w in words(t)}):
+            if len(term) >= MIN_PART:
+                forms.setdefault(stem(term, language), term)
+        _synonym_forms[key] = forms
+    return _synonym_forms[key]
+
+
+def _other_language_word(word: str, other: Vocabulary) -> bool:
+    """Whether a word this language does not know is a content word of the other one: English
+    words in a Danish question ("audit trail") and Danish ones in an English question."""
+    return (
+        len(word) >= MIN_FOREIGN_LENGTH
+        and word not in STOPWORDS[other.language]
+        and stem(word, other.language) in other.stems
     )
 
 
@@ -256,6 +358,8 @@ def known_share(
     unknown_weight = vocabulary.idf("")  # as specific as a word no passage has
     total = known_weight = 0.0
     for word in own:
+        if word not in known and (len(word) < MIN_FOREIGN_LENGTH or word.isdigit()):
+            continue
         stem_ = stem(word, vocabulary.language)
         weight = vocabulary.idf(stem_) if stem_ in vocabulary.stems else unknown_weight
         if word in known and stem_ not in vocabulary.stems:
@@ -263,7 +367,7 @@ def known_share(
         total += weight
         if word in known:
             known_weight += weight * (sureness or {}).get(word, SURE)
-    return known_weight / total
+    return known_weight / total if total else 0.0
 
 
 def read_word(word: str, vocabulary: Vocabulary) -> list[str]:
@@ -274,6 +378,9 @@ def read_word(word: str, vocabulary: Vocabulary) -> list[str]:
         return [word]
     if fold(word) in vocabulary._folded:
         return [vocabulary._folded[fold(word)]]
+    folded_stem = fold(stem(word, vocabulary.language))
+    if len(folded_stem) >= MIN_PREFIX and folded_stem in vocabulary._folded_stems:
+        return [vocabulary._folded_stems[folded_stem]]
     parts = split_compound(word, vocabulary)
     if parts:
         return parts
@@ -283,7 +390,64 @@ def read_word(word: str, vocabulary: Vocabulary) -> list[str]:
         )
         if match:
             return [match[0]]
+        # fuzz.ratio counts a wrong letter as two edits, so a short word with one ("protokal")
+        # falls below the cutoff: allow one letter wrong, two in a long word, but not the first
+        # one (people rarely mistype it, and "parkerer" is not "markerer").
+        edits = 1 if len(word) < MIN_TWO_EDITS_LENGTH else 2
+        if len(word) >= MIN_EDIT_LENGTH:
+            match = process.extractOne(
+                word,
+                vocabulary._by_initial.get(word[0], ()),
+                scorer=Levenshtein.distance,
+                score_cutoff=edits,
+            )
+            if match:
+                return [match[0]]
     return []
+
+
+def join_compounds(own: list[str], vocabulary: Vocabulary) -> list[str]:
+    """Adjacent words written apart that the guideline writes as one ("markeds afdækning",
+    "data udveksling", "informations sikkerheds vurdering") are read as the one word: Danish
+    joins its compounds, and a person typing fast often does not."""
+    joined: list[str] = []
+    position = 0
+    while position < len(own):
+        for end in range(min(len(own), position + MAX_JOINED), position + 1, -1):
+            word = "".join(own[position:end])
+            if not word.isdigit() and word in vocabulary.surface:
+                joined.append(word)
+                position = end
+                break
+        else:
+            joined.append(own[position])
+            position += 1
+    return joined
+
+
+def compound_parts(surface: set[str]) -> dict[str, tuple[str, ...]]:
+    """For each long word, the words it is made of: its head, the longest word it ends with
+    ("informationssikkerhedsvurderingen" -> "sikkerhedsvurderingen"), and its modifier when that
+    is a word too, without a linking -s- or -e- ("højrisikoområder" -> højrisiko, områder).
+    Danish compounds end in their head, so a passage about the compound is also about the head,
+    and about the modifier ("Er det højrisiko?")."""
+    parts = {}
+    for word, head in compound_heads(surface).items():
+        left = word[: len(word) - len(head)]
+        modifiers = [m for m in (left, left[:-1] if left[-1:] in ("s", "e") else "") if m]
+        modifier = next((m for m in modifiers if len(m) >= MIN_PART and m in surface), None)
+        parts[word] = (modifier, head) if modifier else (head,)
+    return parts
+
+
+def joined_pairs(text_words: list[str], stems: set[str], language: str) -> list[str]:
+    """The words of the guideline (by their stem, `stems`) that a text writes as two ("data
+    set" for "dataset"), so that a question using the joined form finds it."""
+    return [
+        a + b
+        for a, b in zip(text_words, text_words[1:], strict=False)
+        if not (a + b).isdigit() and stem(a + b, language) in stems
+    ]
 
 
 def compound_heads(surface: set[str]) -> dict[str, str]:
@@ -312,12 +476,28 @@ def other_forms(word: str, vocabulary: Vocabulary) -> list[str]:
 
 
 def split_compound(word: str, vocabulary: Vocabulary) -> list[str]:
-    """Two known words, optionally joined by a linking -s- or -e- (Danish compounds)."""
+    """Two known words, optionally joined by a linking -s- or -e- (Danish compounds); the head
+    may be a derivation of a known word ("behovsafklaringen": behov, afklar)."""
     for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
         left, right = word[:cut], word[cut:]
         if not vocabulary.knows(right):
-            continue
+            right = shorter_form(right, vocabulary)
+            if not right:
+                continue
         for head in (left, left[:-1] if left[-1:] in ("s", "e") else None):
             if head and len(head) >= MIN_PART and vocabulary.knows(head):
                 return [head, right]
     return []
+
+
+def shorter_form(word: str, vocabulary: Vocabulary) -> str:
+    """The guideline's word whose stem begins this word's stem and is most of it: the word
+    derived from it ("afklaringen" from "afklare"), or ""."""
+    root = fold(stem(word, vocabulary.language))
+    for end in range(len(root) - 1, MIN_LIKELY_ROOT - 1, -1):
+        if end < len(root) * SHORTER_FORM_SHARE:
+            break
+        form = vocabulary._folded_stems.get(root[:end])
+        if form:
+            return form
+    return ""

@@ -156,11 +156,13 @@ def _read_question(question: str, language: str, index: GuidelineIndex) -> tuple
     """The question read in the interface's language, or in the other one when the guideline
     knows clearly more of its words there (an English question asked in the Danish interface)."""
     synonyms = load_synonyms()
-    query = analyse_question(question, index.by_language[language].vocabulary, synonyms)
+    other = "en" if language == "da" else "da"
+    vocabulary = index.by_language[language].vocabulary
+    other_vocabulary = index.by_language[other].vocabulary
+    query = analyse_question(question, vocabulary, synonyms, other_vocabulary)
     if query.known_share + OTHER_LANGUAGE_MARGIN >= 1.0:
         return query, language  # the other reading could not win
-    other = "en" if language == "da" else "da"
-    alternative = analyse_question(question, index.by_language[other].vocabulary, synonyms)
+    alternative = analyse_question(question, other_vocabulary, synonyms, vocabulary)
     if alternative.known_share > query.known_share + OTHER_LANGUAGE_MARGIN:
         return alternative, other
     return query, language

@@ -5,6 +5,8 @@ prints it per set; tests/assistant/test_evaluation.py holds every set to the tar
 The sets (tests/assistant/):
 - questions.yaml, the first set: its training part and its held-out part (`holdout: true`);
 - questions_dev.yaml, the development set the topic check was calibrated on;
+- questions_dev2.yaml, a second development set of new wording (compounds, typos, mixed English)
+  that the retrieval was tuned on;
 - questions_heldout.yaml, a fresh held-out set written before the topic check and never tuned on.
 """
 
@@ -21,6 +23,7 @@ from .index import current_index
 QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "tests" / "assistant"
 QUESTIONS_FILE = QUESTIONS_DIR / "questions.yaml"
 DEV_FILE = QUESTIONS_DIR / "questions_dev.yaml"
+DEV2_FILE = QUESTIONS_DIR / "questions_dev2.yaml"
 HELDOUT_FILE = QUESTIONS_DIR / "questions_heldout.yaml"
 TARGETS = {
     "recall_at_5": 0.90,
@@ -78,6 +81,7 @@ def question_sets() -> dict[str, list[Question]]:
         "training": [q for q in first if not q.holdout],
         "held-out": [q for q in first if q.holdout],
         "dev": load_questions(DEV_FILE),
+        "dev2": load_questions(DEV2_FILE),
         "new held-out": load_questions(HELDOUT_FILE, holdout=True),
     }
 

@@ -1,12 +1,12 @@
 """The assistant's evaluation: Recall@5, MRR@10, declined shares and latency per question, for
 each question set (assistant/evaluation.py: the first set's training and held-out parts, the
-development set, the new held-out set) and for all together, against a throw-away SQLite database
+development sets, the new held-out set) and for all together, against a throw-away SQLite database
 with the shipped pathways loaded (indexed before timing).
 
     .venv/bin/python bench/assistant.py [--failures]
 
-`--failures` lists the training and development questions that miss (never the held-out ones:
-they are for measuring, not tuning).
+`--failures` lists the training and development (dev, dev2) questions that miss (never the
+held-out ones: they are for measuring, not tuning).
 """
 
 import argparse
@@ -66,7 +66,7 @@ def main() -> None:
             for problem in misses(f):
                 print(f"              below target: {problem}")
         if args.failures:
-            for o in parts["training"] + parts["dev"]:
+            for o in parts["training"] + parts["dev"] + parts["dev2"]:
                 q = o.question
                 bad = (q.covered and (o.declined or not o.rank or o.rank > 5)) or (
                     not q.covered and not o.declined

@@ -4,6 +4,7 @@ content change cannot silently break it. bench/assistant.py prints the same figu
 import pytest
 
 from assistant.evaluation import (
+    DEV2_FILE,
     DEV_FILE,
     HELDOUT_FILE,
     QUESTIONS_FILE,
@@ -16,11 +17,12 @@ from assistant.evaluation import (
 from checklists.models import ChecklistItem, Stage
 
 # Sets that do not yet meet every target, with the figures that miss. Strict: the test fails as
-# soon as the set meets them, so the mark cannot outlive the gap. Never tune on these sets to
-# remove a mark; improve the assistant on the training and dev sets and measure here.
+# soon as the set meets them, so the mark cannot outlive the gap. Never tune on the held-out sets
+# to remove a mark; improve the assistant on the training and dev sets and measure here.
 BELOW_TARGET = {
-    "held-out": "Recall@5 0.898 and 6.1 % of covered questions wrongly declined",
-    "new held-out": "Recall@5 0.812, MRR@10 0.741 and 9.4 % of covered questions wrongly declined",
+    "held-out": "Recall@5 0.878 and 6.1 % of covered questions wrongly declined",
+    "dev2": "8.7 % of covered questions wrongly declined (words the guideline never uses)",
+    "new held-out": "Recall@5 0.844 and 9.4 % of covered questions wrongly declined",
 }
 
 
@@ -31,11 +33,14 @@ def test_the_first_question_set_is_big_enough():
     assert sum(not q.covered for q in questions) >= 25
 
 
-@pytest.mark.parametrize(("path", "least"), [(DEV_FILE, 40), (HELDOUT_FILE, 30)])
-def test_the_dev_and_new_held_out_sets_are_big_enough(path, least):
+@pytest.mark.parametrize(
+    ("path", "covered", "uncovered"),
+    [(DEV_FILE, 40, 40), (DEV2_FILE, 50, 20), (HELDOUT_FILE, 30, 30)],
+)
+def test_the_dev_and_new_held_out_sets_are_big_enough(path, covered, uncovered):
     questions = load_questions(path)
-    assert sum(q.covered for q in questions) >= least
-    assert sum(not q.covered for q in questions) >= least
+    assert sum(q.covered for q in questions) >= covered
+    assert sum(not q.covered for q in questions) >= uncovered
     assert sum(q.language == "da" for q in questions) > len(questions) / 2
 
 
@@ -64,7 +69,7 @@ def test_every_expected_key_exists_in_the_shipped_content(shipped):
             if name in BELOW_TARGET
             else [],
         )
-        for name in ("training", "held-out", "dev", "new held-out")
+        for name in ("training", "held-out", "dev", "dev2", "new held-out")
     ],
 )
 def test_the_assistant_meets_its_targets(shipped, name):
