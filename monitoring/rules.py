@@ -101,12 +101,12 @@ class Observation:
     n: float = 0
 
 
-def proportion(period: str, successes: int, trials: int, baseline: float) -> Observation:
+def proportion(period: str, successes: int, trials: int, baseline: float | None) -> Observation:
     """A proportion (sensitivity, specificity, PPV, NPV, alert rate, uptake) with its Wilson
     interval; `z` uses the binomial standard error at the baseline, sqrt(p0 (1 - p0) / n)."""
     estimate = wilson(successes, trials)
     z = None
-    if trials > 0 and 0 < baseline < 1:
+    if trials > 0 and baseline is not None and 0 < baseline < 1:
         z = (successes / trials - baseline) / math.sqrt(baseline * (1 - baseline) / trials)
     return Observation(period, estimate.estimate, estimate.ci_low, estimate.ci_high, z, trials)
 
@@ -391,13 +391,14 @@ _PROPORTIONS = {
 
 
 def classification_observations(
-    metric: str, counts: Iterable[ConfusionCounts], baseline: float
+    metric: str, counts: Iterable[ConfusionCounts], baseline: float | None
 ) -> list[Observation]:
     """The periods of one classification metric. The O/E ratio compares the observed positives
     (tp + fn) with the sum of the predicted probabilities."""
     if metric == "oe_ratio":
         return [
-            oe_ratio(c.period, c.tp + c.fn, c.expected_positives or 0.0, baseline) for c in counts
+            oe_ratio(c.period, c.tp + c.fn, c.expected_positives or 0.0, baseline or 1.0)
+            for c in counts
         ]
     split = _PROPORTIONS[metric]
     return [proportion(c.period, *split(c), baseline) for c in counts]
@@ -410,8 +411,10 @@ def check_classification(
     minimum: dict[str, float] | None = None,
     target_arl: float = DEFAULT_TARGET_ARL,
 ) -> dict[str, list[PeriodStatus]]:
-    """Every classification metric that has a baseline (the O/E ratio also only when the periods
-    carry expected positives), evaluated over the periods in order."""
+    """Every classification metric over the periods in order: sensitivity, specificity, PPV and
+    NPV always (a metric without a baseline gets its values and the minimum rule, not the
+    control-chart rules, which need a baseline), the O/E ratio when the periods carry expected
+    positives (baseline 1 unless told)."""
     minimum = minimum or {}
     results = {}
     has_expected = any(c.expected_positives is not None for c in counts)
@@ -421,11 +424,9 @@ def check_classification(
                 continue
             base = baseline.get("oe_ratio", 1.0)
             direction = BOTH_WAYS
-        elif metric in baseline:
-            base = baseline[metric]
-            direction = HIGHER_IS_BETTER
         else:
-            continue
+            base = baseline.get(metric)
+            direction = HIGHER_IS_BETTER
         design = Design(target_arl=target_arl, two_sided=direction == BOTH_WAYS)
         results[metric] = evaluate(
             classification_observations(metric, counts, base),

@@ -184,10 +184,12 @@ def test_check_classification_names_the_metrics_and_the_first_alarm():
     result = rules.check_classification(
         counts, baseline={"sensitivity": 0.85, "specificity": 0.80}, minimum={"sensitivity": 0.75}
     )
-    assert set(result) == {"sensitivity", "specificity", "oe_ratio"}
+    assert set(result) == {"sensitivity", "specificity", "ppv", "npv", "oe_ratio"}
     assert rules.first_alarm(result["sensitivity"]) == "2025-07"
     assert rules.first_alarm(result["specificity"]) is None
-    assert "ppv" not in result  # no baseline, not watched
+    # No baseline for the PPV: its values are there, the control-chart rules are not.
+    assert result["ppv"][0].value == pytest.approx(170 / 210)
+    assert {s.status for s in result["ppv"]} == {OK}
 
 
 # --- simulation ---------------------------------------------------------------------------------
