@@ -321,3 +321,33 @@ def _check_row(values: dict, problems: list) -> None:
         with_scribe, encounters = values.get("encounters_with_scribe"), values.get("encounters")
         if with_scribe is not None and (encounters is None or with_scribe > encounters):
             problems.append(("encounters_with_scribe", _("cannot exceed encounters")))
+
+
+def check_values(source: str, raw: dict) -> dict:
+    """One period's figures from a form or the push API, checked as an upload row is: a dict of
+    the known columns (blank ones left out), or a ValidationError naming each problem."""
+    from django.core.exceptions import ValidationError
+
+    columns = {column.name: column for column in FORMATS[source]}
+    problems: list[tuple[str, str]] = []
+    values: dict = {}
+    for name in raw:
+        if name not in columns:
+            problems.append((name, _("is not part of the format")))
+    for name, column in columns.items():
+        cell = raw.get(name)
+        if _blank(cell):
+            if column.required:
+                problems.append((name, _("is required")))
+            continue
+        try:
+            values[name] = column.read(cell)
+        except CellError as exc:
+            problems.append((name, str(exc)))
+    if not problems:
+        _check_row({**{name: None for name in columns}, **values}, problems)
+    if problems:
+        raise ValidationError(
+            [_("%(column)s: %(problem)s") % {"column": c, "problem": p} for c, p in problems]
+        )
+    return values

@@ -99,16 +99,18 @@ class Observation:
     upper: float | None
     z: float | None
     n: float = 0
+    se: float | None = None  # the value's standard error at the baseline (for the chart's limits)
 
 
 def proportion(period: str, successes: int, trials: int, baseline: float | None) -> Observation:
     """A proportion (sensitivity, specificity, PPV, NPV, alert rate, uptake) with its Wilson
     interval; `z` uses the binomial standard error at the baseline, sqrt(p0 (1 - p0) / n)."""
     estimate = wilson(successes, trials)
-    z = None
+    z = se = None
     if trials > 0 and baseline is not None and 0 < baseline < 1:
-        z = (successes / trials - baseline) / math.sqrt(baseline * (1 - baseline) / trials)
-    return Observation(period, estimate.estimate, estimate.ci_low, estimate.ci_high, z, trials)
+        se = math.sqrt(baseline * (1 - baseline) / trials)
+        z = (successes / trials - baseline) / se
+    return Observation(period, estimate.estimate, estimate.ci_low, estimate.ci_high, z, trials, se)
 
 
 def byar_interval(observed: int, z: float = Z95) -> tuple[float, float]:
@@ -131,30 +133,35 @@ def oe_ratio(period: str, observed: int, expected: float, baseline: float = 1.0)
     if expected <= 0:
         return Observation(period, None, None, None, None, 0)
     lower, upper = byar_interval(observed)
-    z = None
+    z = se = None
     if baseline > 0:
         z = (observed - baseline * expected) / math.sqrt(baseline * expected)
-    return Observation(period, observed / expected, lower / expected, upper / expected, z, expected)
+        se = math.sqrt(baseline / expected)
+    value = observed / expected
+    return Observation(period, value, lower / expected, upper / expected, z, expected, se)
 
 
 def mean(period: str, value: float, sd: float, n: int, baseline: float) -> Observation:
     """A mean (PDQI-9 score, minutes saved) of a period's sample of `n`, with the normal 95 %
     interval; `z` uses the period's own standard error sd / sqrt(n)."""
     estimate = mean_normal(value, sd, n)
-    z = None
+    z = se = None
     if n > 0 and sd > 0:
-        z = (value - baseline) / (sd / math.sqrt(n))
-    return Observation(period, estimate.estimate, estimate.ci_low, estimate.ci_high, z, n)
+        se = sd / math.sqrt(n)
+        z = (value - baseline) / se
+    return Observation(period, estimate.estimate, estimate.ci_low, estimate.ci_high, z, n, se)
 
 
 def rate(period: str, events: int, exposure: float, baseline: float) -> Observation:
     """Events per unit (omissions or hallucinations per note) with the exact Poisson interval;
     `z` is the Poisson-standardised excess over the baseline rate."""
     estimate: Estimate = poisson_rate(events, exposure)
-    z = None
+    z = se = None
     if exposure > 0 and baseline > 0:
         z = (events - baseline * exposure) / math.sqrt(baseline * exposure)
-    return Observation(period, estimate.estimate, estimate.ci_low, estimate.ci_high, z, exposure)
+        se = math.sqrt(baseline * exposure) / exposure
+    lower, upper = estimate.ci_low, estimate.ci_high
+    return Observation(period, estimate.estimate, lower, upper, z, exposure, se)
 
 
 # --- the design of the scheme -------------------------------------------------------------------
@@ -261,6 +268,8 @@ class PeriodStatus:
     cusum: float
     status: str
     rules: tuple[str, ...] = field(default_factory=tuple)
+    se: float | None = None
+    n: float = 0
 
     def as_dict(self) -> dict:
         return {
@@ -323,7 +332,16 @@ def iter_statuses(
             sums = [0.0] * sides  # restart: the next alarm is a new signal
         status = ALARM if ALARM_RULES.intersection(rules) else WATCH if rules else OK
         yield PeriodStatus(
-            obs.period, obs.value, obs.lower, obs.upper, obs.z, shown, status, tuple(rules)
+            obs.period,
+            obs.value,
+            obs.lower,
+            obs.upper,
+            obs.z,
+            shown,
+            status,
+            tuple(rules),
+            obs.se,
+            obs.n,
         )
 
 
