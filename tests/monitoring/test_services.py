@@ -11,7 +11,7 @@ from monitoring.models import Alarm, Incident, MonitoringPlan, PeriodData, PlanM
 from monitoring.selectors import load_state, prefill
 from monitoring.services import MetricSpec
 from procurement.models import Action, HistoryEntry
-from tests.monitoring.conftest import METRICS, counts, make_plan
+from tests.monitoring.conftest import counts, make_plan
 from validation.kinds import Phase
 from validation.models import Criterion, PhaseResult
 
@@ -393,7 +393,9 @@ def test_the_assessor_cannot_also_decide_even_as_consultant(planned, incident):
 
 
 def test_a_new_alarm_after_the_decision_opens_a_new_incident(planned, incident):
-    services.assess_incident(incident=incident, by=planned.ai_competence, assessment="Drift ja, reel.")
+    services.assess_incident(
+        incident=incident, by=planned.ai_competence, assessment="Drift ja, reel."
+    )
     services.decide_incident(
         incident=incident, by=planned.consultant, decision="continue", reason="Vi følger den."
     )
@@ -403,7 +405,9 @@ def test_a_new_alarm_after_the_decision_opens_a_new_incident(planned, incident):
 
 
 def test_decommission_retires_the_project_with_the_incident_as_reason(planned, incident):
-    services.assess_incident(incident=incident, by=planned.ai_competence, assessment="Drift ja, reel.")
+    services.assess_incident(
+        incident=incident, by=planned.ai_competence, assessment="Drift ja, reel."
+    )
     services.decide_incident(
         incident=incident, by=planned.consultant, decision="decommission", reason="For ringe."
     )
@@ -416,7 +420,9 @@ def test_decommission_retires_the_project_with_the_incident_as_reason(planned, i
 def test_a_refused_retirement_writes_no_decision(planned, incident, monkeypatch):
     from procurement.transitions import TransitionBlocked
 
-    services.assess_incident(incident=incident, by=planned.ai_competence, assessment="Drift ja, reel.")
+    services.assess_incident(
+        incident=incident, by=planned.ai_competence, assessment="Drift ja, reel."
+    )
 
     def refuse(**kwargs):
         from procurement.gates import Reason
