@@ -8,7 +8,10 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from checklists.extensions import register_tool
+        from procurement.dashboard import register_row_extension
 
+        from .dashboard import annotate_dashboard
         from .tool import MonitoringTool
 
         register_tool(MonitoringTool())
+        register_row_extension(annotate_dashboard)

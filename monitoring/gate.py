@@ -53,12 +53,24 @@ def gate_reasons_for(state: MonitoringState) -> list[Reason]:
             )
         )
     for incident in state.open_incidents:
-        reasons.append(
-            Reason(
-                INCIDENT_OPEN,
-                _("A monitoring incident (%(metric)s, %(period)s) has not been decided.")
-                % {"metric": incident.get_metric_display(), "period": incident.period},
-                role=Role.INNOVATION_CONSULTANT if incident.assessed_by_id else Role.AI_COMPETENCE,
-            )
-        )
+        reasons.append(incident_reason(incident))
     return reasons
+
+
+def incident_reason(incident) -> Reason:
+    """An undecided incident: urgent in "what now" for the person whose turn it is."""
+    facts = {"metric": incident.get_metric_display(), "period": incident.period}
+    if incident.assessed_by_id:
+        return Reason(
+            INCIDENT_OPEN,
+            _("Decide the monitoring incident (%(metric)s, %(period)s): it has been assessed.")
+            % facts,
+            role=Role.INNOVATION_CONSULTANT,
+            urgent=True,
+        )
+    return Reason(
+        INCIDENT_OPEN,
+        _("Assess the monitoring alarm (%(metric)s, %(period)s): an incident is open.") % facts,
+        role=Role.AI_COMPETENCE,
+        urgent=True,
+    )
