@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from monitoring.models import Incident, MonitoringPlan, PeriodData
-from tests.monitoring.conftest import counts, make_plan
+from tests.monitoring.conftest import counts
 from tests.monitoring.test_services import _drift
 
 
