@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from checklists.roles import Role
+from procurement.guards import tool_is_open
 from validation.presentation import format_number
 
 from . import rules
@@ -23,9 +24,7 @@ from .services import (
 
 
 def _is_open(project) -> bool:
-    stage = monitoring_stage(project)
-    current = project.current_stage
-    return bool(project.is_active and stage and current and stage.pk == current.pk)
+    return monitoring_stage(project) is not None and tool_is_open(project, "monitoring")
 
 
 def metric_rows(state: MonitoringState) -> list[dict]:

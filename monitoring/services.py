@@ -25,7 +25,7 @@ from django.utils.translation import gettext_noop
 from checklists.models import Stage
 from checklists.roles import Role
 from procurement import journal
-from procurement.guards import lock_project, require_stage_open
+from procurement.guards import lock_project, require_tool_open
 from procurement.models import Action, Project
 from procurement.permissions import roles_of
 from procurement.transitions import TransitionBlocked, perform_transition
@@ -98,11 +98,14 @@ def may_decide(project: Project, user, roles: set[str]) -> bool:
 
 
 def _locked_open(project: Project) -> tuple[Project, Stage]:
+    """The locked project and its monitoring stage, if monitoring may change now: while the
+    project is active (a plan and pilot data may come before the monitoring stage, e.g. for a
+    wave still in prospective validation)."""
     project = lock_project(project)
     stage = monitoring_stage(project)
     if stage is None:
         raise ValidationError(_(NO_MONITORING_STAGE))
-    require_stage_open(project, stage)
+    require_tool_open(project, TOOL)
     return project, stage
 
 
