@@ -4,9 +4,9 @@ labelled as generated demonstration data (the plan, every period, the panel and 
 TeleKOL (in monitoring) gets a plan with baselines from its validation and 18 months of
 generated counts ending last month: stable for a year, then the sensitivity drifts (a new
 measurement device in the generated story), the rules raise an alarm, the AI competence unit
-assesses the incident and the innovation consultant decides (right after the alarm) to ask the vendor to recalibrate;
-after that the generated sensitivity is back at its baseline. The Ambient Scribe gets a plan for
-its hospitals wave. Everything goes through the real services.
+assesses the incident and the innovation consultant decides, right after the alarm, to ask
+the vendor to recalibrate; after that the generated sensitivity is back at its baseline. The
+Ambient Scribe gets a plan for its hospitals wave. Everything goes through the real services.
 """
 
 import datetime
