@@ -120,6 +120,7 @@ def control_chart(figure_id: str, metric, direction: str) -> Figure | None:
         [
             _("Period"),
             _("Value"),
+            # xgettext:no-python-format
             _("95 % CI"),
             _("Shewhart limit"),
             _("CUSUM"),
