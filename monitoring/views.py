@@ -74,7 +74,11 @@ def _source(request, state) -> str:
 def _plan_form(project, source, data=None) -> PlanForm:
     unique = {u.pk: u for u in _members(project)}
     return PlanForm(
-        data, source=source, members=list(unique.values()), prefill=prefill(project, source)
+        data,
+        source=source,
+        members=list(unique.values()),
+        prefill=prefill(project, source),
+        auto_id="id_plan_%s",
     )
 
 
@@ -109,8 +113,10 @@ def page(request: HttpRequest, project_id: int) -> HttpResponse:
         figures=figures(state),
         incidents=incident_rows(state),
         plan_form=plan_form,
-        period_form=PeriodForm(source=state.plan.source) if state.plan else None,
-        upload_form=UploadForm(),
+        period_form=PeriodForm(source=state.plan.source, auto_id="id_data_%s")
+        if state.plan
+        else None,
+        upload_form=UploadForm(auto_id="id_upload_%s"),
         format_help=_(FORMAT_HELP[source]),
         gate_reasons=gate_reasons_for(state),
         **permissions(project, request.user, roles),
