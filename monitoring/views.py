@@ -21,6 +21,7 @@ from validation.parsing import ParseError
 from . import services
 from .forms import AssessForm, DecideForm, PeriodForm, PlanForm, UploadForm
 from .gate import gate_reasons_for
+from .labels import rule_label
 from .models import Incident, MonitoringPlan, Via
 from .notice import DOCX_TYPE, notice_docx
 from .parsing import CLASSIFICATION, FORMAT_HELP, FORMATS
@@ -265,7 +266,10 @@ def incident(request: HttpRequest, project_id: int, incident_id: int) -> HttpRes
     context.update(
         tab="monitoring",
         incident=item,
-        alarms=list(item.alarms.all()),
+        alarms=[
+            {"alarm": alarm, "rules": [rule_label(rule) for rule in alarm.rules]}
+            for alarm in item.alarms.all()
+        ],
         row=next(r for r in incident_rows(state) if r["incident"].pk == item.pk),
         figures=[f for f in figures(state) if f.id == f"monitoring-{item.metric}"],
         assess_form=AssessForm(initial={"assessment": item.assessment, "serious": item.serious}),
