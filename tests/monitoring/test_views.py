@@ -97,7 +97,7 @@ def test_period_form_saves_and_refuses_bad_figures(client, planned):
     bad = {"period": "2025-01", **counts(), "n": "5"}
     response = client.post(_url("period_add", planned), bad, follow=True)
     assert not PeriodData.objects.exists()
-    assert "is 5 but" in response.content.decode()
+    assert "er 5, men" in response.content.decode()  # the page speaks Danish
     response = client.post(_url("period_add", planned), {"period": "2025-01", **counts()})
     assert response.status_code == 302 and PeriodData.objects.count() == 1
 
@@ -108,7 +108,7 @@ def test_bad_upload_writes_nothing_and_names_the_row(client, planned):
     upload = io.BytesIO(data)
     upload.name = "perioder.csv"
     response = client.post(_url("upload", planned), {"file": upload}, follow=True)
-    assert "row 3, column fn" in response.content.decode()
+    assert "række 3, kolonne fn" in response.content.decode()
     assert not PeriodData.objects.exists()
 
 
@@ -116,7 +116,7 @@ def test_incident_page_and_the_four_eyes_decision(client, planned, incident):
     url = _url("incident", planned, incident.pk)
     client.force_login(planned.consultant)
     html = client.get(url).content.decode()
-    assert "Not assessed yet" in html and _url("decide", planned, incident.pk) not in html
+    assert "Endnu ikke vurderet" in html and _url("decide", planned, incident.pk) not in html
     # a consultant may not assess
     assert (
         client.post(_url("assess", planned, incident.pk), {"assessment": "x" * 20}).status_code
@@ -148,7 +148,7 @@ def test_the_notice_is_a_word_file_filled_from_the_incident(client, planned, inc
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     document = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "2025-04" in text and "26(5)" in text
+    assert "2025-04" in text and "art. 26, stk. 5" in text
     client.force_login(planned.outsider)
     assert client.get(_url("notice", planned, incident.pk)).status_code == 404
 
@@ -156,11 +156,11 @@ def test_the_notice_is_a_word_file_filled_from_the_incident(client, planned, inc
 def test_dashboard_shows_the_open_incident_and_what_now(client, planned, incident):
     client.force_login(planned.ai_competence)
     html = client.get(reverse("dashboard")).content.decode()
-    assert "1 open incident" in html
-    assert 'data-next-step="urgent"' in html and "Assess the monitoring alarm" in html
+    assert "1 åben hændelse" in html
+    assert 'data-next-step="urgent"' in html and "Vurdér monitoreringsalarmen" in html
     client.force_login(planned.consultant)
     html = client.get(reverse("dashboard")).content.decode()
-    assert "1 open incident" in html and "Assess the monitoring alarm" not in html
+    assert "1 åben hændelse" in html and "Vurdér monitoreringsalarmen" not in html
 
 
 def test_project_page_what_now_names_the_incident(client, planned, incident):
