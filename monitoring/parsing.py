@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -326,8 +327,6 @@ def _check_row(values: dict, problems: list) -> None:
 def check_values(source: str, raw: dict) -> dict:
     """One period's figures from a form or the push API, checked as an upload row is: a dict of
     the known columns (blank ones left out), or a ValidationError naming each problem."""
-    from django.core.exceptions import ValidationError
-
     columns = {column.name: column for column in FORMATS[source]}
     problems: list[tuple[str, str]] = []
     values: dict = {}

@@ -119,18 +119,6 @@ def load_state(project: Project, *, today: datetime.date | None = None) -> Monit
     )
 
 
-def open_incident_counts(project_ids: list[int]) -> dict[int, int]:
-    """Open incidents per project, in one query (for the dashboard)."""
-    from django.db.models import Count
-
-    rows = (
-        Incident.objects.filter(project_id__in=project_ids, decided_by__isnull=True)
-        .values("project_id")
-        .annotate(count=Count("pk"))
-    )
-    return {row["project_id"]: row["count"] for row in rows}
-
-
 def prefill(project: Project, source: str) -> dict[str, dict]:
     """Baselines from the project's own validation results (prospective before retrospective)
     and minimums from its current acceptance criteria, per monitored metric."""
