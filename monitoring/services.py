@@ -251,7 +251,7 @@ def propose_plan(
         project=project,
         action=Action.MONITORING_PLAN,
         by=by,
-        subject=_("plan version %(version)d proposed") % {"version": plan.version},
+        subject=f"v{plan.version}",
         before=plan_data(previous) if previous else None,
         after=plan_data(plan),
         comment=reason,
@@ -303,7 +303,7 @@ def approve_plan(*, plan: MonitoringPlan, by) -> MonitoringPlan:
         project=project,
         action=Action.MONITORING_PLAN,
         by=by,
-        subject=_("plan version %(version)d approved") % {"version": plan.version},
+        subject=f"v{plan.version}",
         after=plan_data(plan),
     )
     _raise_alarms(project, plan, by)
@@ -515,7 +515,7 @@ def assess_incident(*, incident: Incident, by, assessment: str, serious: bool = 
         project=project,
         action=Action.MONITORING_INCIDENT,
         by=by,
-        subject=_("incident %(id)d assessed") % {"id": incident.pk},
+        subject=f"#{incident.pk} {incident.metric} {incident.period}",
         before=before,
         after={"incident": incident.pk, "assessment": assessment, "serious": incident.serious},
     )
@@ -551,8 +551,7 @@ def decide_incident(*, incident: Incident, by, decision: str, reason: str) -> In
         project=project,
         action=Action.MONITORING_INCIDENT,
         by=by,
-        subject=_("incident %(id)d decided: %(decision)s")
-        % {"id": incident.pk, "decision": Decision(decision).label},
+        subject=f"#{incident.pk} {incident.metric} {incident.period}: {decision}",
         after={
             "incident": incident.pk,
             "metric": incident.metric,

@@ -439,3 +439,36 @@ def test_a_refused_retirement_writes_no_decision(planned, incident, monkeypatch)
     assert not [
         e for e in _journal(planned.project, Action.MONITORING_INCIDENT) if e.after.get("decision")
     ]
+
+
+def test_a_scribe_plan_watches_omissions_per_note(mteam):
+    plan = make_plan(
+        mteam,
+        source="scribe",
+        metrics=[
+            MetricSpec("omissions_per_note", Decimal("0.05"), Decimal("0.10")),
+            MetricSpec("pdqi9_mean", Decimal("38")),
+        ],
+    )
+    assert plan.source == "scribe"
+    for month, omissions in ((1, 20), (2, 22), (3, 19), (4, 60)):
+        services.ingest_period(
+            project=mteam.project,
+            by=mteam.clinician,
+            period=f"2025-{month:02d}",
+            values={
+                "notes": 400,
+                "omissions": omissions,
+                "pdqi9_n": 30,
+                "pdqi9_mean": 38.5,
+                "pdqi9_sd": 3.0,
+            },
+        )
+    alarm = Alarm.objects.get()
+    assert (alarm.metric, alarm.period) == ("omissions_per_note", "2025-04")
+    # 60 omissions in 400 notes: 0.15 per note, over the maximum of 0.10 with its whole CI
+    assert "below_minimum" in alarm.rules and "shewhart" in alarm.rules
+    with pytest.raises(ValidationError):  # a classification row does not fit a scribe plan
+        services.ingest_period(
+            project=mteam.project, by=mteam.clinician, period="2025-05", values=counts()
+        )
