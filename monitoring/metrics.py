@@ -48,6 +48,13 @@ def _oe(period, values, baseline):
     return rules.oe_ratio(period, values["tp"] + values["fn"], expected, baseline or 1.0)
 
 
+def _auroc(period, values, baseline):
+    if values.get("auroc") is None:
+        return None
+    positives, negatives = values["tp"] + values["fn"], values["tn"] + values["fp"]
+    return rules.auroc(period, values["auroc"], positives, negatives, baseline)
+
+
 def _rate(column: str):
     def observe(period, values, baseline):
         if values.get(column) is None or not values.get("notes"):
@@ -126,6 +133,15 @@ METRICS: dict[str, MonitoredMetric] = {
             _oe,
             digits=2,
             default_baseline=1.0,
+        ),
+        MonitoredMetric(
+            "auroc",
+            gettext_lazy("AUROC (when the product sends scores)"),
+            CLASSIFICATION,
+            rules.HIGHER_IS_BETTER,
+            _auroc,
+            validation_kind=UploadKind.CLASSIFICATION,
+            validation_metric="auroc",
         ),
         MonitoredMetric(
             "alert_rate",

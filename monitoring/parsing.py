@@ -78,6 +78,16 @@ def _amount(value) -> float:
     return number
 
 
+def _probability(value) -> float:
+    try:
+        number = read_number(value)
+    except (ValueError, TypeError):
+        raise CellError(_("must be a number")) from None
+    if not 0 <= number <= 1:
+        raise CellError(_("must be between 0 and 1"))
+    return number
+
+
 def _signed(value) -> float:
     try:
         number = read_number(value)
@@ -104,6 +114,7 @@ FORMATS: dict[str, list[Column]] = {
             aliases=("forventede_positive", "expected"),
         ),
         Column("alerts", _count, required=False, aliases=("alarmer", "advarsler")),
+        Column("auroc", _probability, required=False),
     ],
     SCRIBE: [
         Column("notes", _count, aliases=("notater", "journalnotater")),
@@ -124,7 +135,8 @@ FORMAT_HELP = {
     CLASSIFICATION: gettext_noop(
         "One row per period: period (YYYY-MM or YYYY-Www), n, tp, fp, tn, fn and, if the "
         "product sends scores, expected_positives (the sum of its predicted probabilities); "
-        "alerts if you follow the alert rate. Counts only, never one row per patient."
+        "alerts if you follow the alert rate; auroc if the product computes it from its "
+        "scores. Counts only, never one row per patient."
     ),
     SCRIBE: gettext_noop(
         "One row per period: period, notes, and what you follow of pdqi9_n, pdqi9_mean, "

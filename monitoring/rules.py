@@ -164,6 +164,34 @@ def rate(period: str, events: int, exposure: float, baseline: float) -> Observat
     return Observation(period, estimate.estimate, lower, upper, z, exposure, se)
 
 
+def hanley_mcneil_se(auroc: float, positives: int, negatives: int) -> float:
+    """The standard error of an AUROC from its value and the numbers of positive and negative
+    cases (Hanley & McNeil 1982, *Radiology* 143:29-36, eq. 2, with Q1 = A/(2-A) and
+    Q2 = 2A²/(1+A))."""
+    a = auroc
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    variance = (a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (
+        positives * negatives
+    )
+    return math.sqrt(max(variance, 0.0))
+
+
+def auroc(
+    period: str, value: float, positives: int, negatives: int, baseline: float | None
+) -> Observation:
+    """A period's AUROC (computed by the sending system from its scores) with the normal 95 %
+    interval from the Hanley-McNeil standard error; `z` uses the standard error at the baseline."""
+    if positives <= 0 or negatives <= 0:
+        return Observation(period, None, None, None, None, 0)
+    half = Z95 * hanley_mcneil_se(value, positives, negatives)
+    z = se = None
+    if baseline is not None and 0 < baseline < 1:
+        se = hanley_mcneil_se(baseline, positives, negatives)
+        z = (value - baseline) / se if se > 0 else None
+    lower, upper = max(0.0, value - half), min(1.0, value + half)
+    return Observation(period, value, lower, upper, z, positives + negatives, se)
+
+
 # --- the design of the scheme -------------------------------------------------------------------
 
 

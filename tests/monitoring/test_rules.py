@@ -293,3 +293,19 @@ def test_mean_and_rate_observations():
     assert errors.value == pytest.approx(0.3)
     assert errors.z == pytest.approx((30 - 20) / math.sqrt(20))
     assert errors.lower == pytest.approx(poisson_rate(30, 100).ci_low)
+
+
+def test_hanley_mcneil_standard_error_worked_example():
+    # A = 0.8 with 50 positives and 50 negatives: Q1 = 0.6667, Q2 = 0.7111, so
+    # var = (0.16 + 49 (0.6667 - 0.64) + 49 (0.7111 - 0.64)) / 2500 = 0.00198, SE = 0.0445.
+    assert rules.hanley_mcneil_se(0.8, 50, 50) == pytest.approx(0.0445, abs=5e-4)
+    # More cases, smaller error; a perfect test has none.
+    assert rules.hanley_mcneil_se(0.8, 200, 200) < rules.hanley_mcneil_se(0.8, 50, 50)
+    assert rules.hanley_mcneil_se(1.0, 50, 50) == 0.0
+
+
+def test_auroc_observation():
+    obs = rules.auroc("2025-01", 0.70, 50, 50, 0.80)
+    assert obs.z == pytest.approx((0.70 - 0.80) / rules.hanley_mcneil_se(0.8, 50, 50))
+    assert obs.lower < 0.70 < obs.upper
+    assert rules.auroc("2025-01", 0.7, 0, 50, 0.8).value is None
