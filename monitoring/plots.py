@@ -2,9 +2,23 @@
 escaping, <title>/<desc> and data table for screen readers), so the page and the PDF dossier
 show the same figure."""
 
+import math
+
 from django.utils.translation import gettext as _
 
-from validation.plots import ACCENT, GRID, INK, LINE, MUTED, Figure, _Axes, _n, _svg, _text
+from validation.plots import (
+    ACCENT,
+    GRID,
+    INK,
+    LINE,
+    MUTED,
+    Figure,
+    _Axes,
+    _n,
+    _svg,
+    _text,
+    nice_axis,
+)
 from validation.presentation import format_number
 
 from . import rules
@@ -40,9 +54,11 @@ def control_chart(figure_id: str, metric, direction: str) -> Figure | None:
     if metric.minimum is not None:
         values.append(metric.minimum)
     low, high = min(values), max(values)
-    pad = (high - low) * 0.08 or abs(high) * 0.05 or 0.05
+    pad = (high - low) * 0.05 or abs(high) * 0.05 or 0.05
+    y_start, y_end, y_step, y_digits = nice_axis(low - pad, high + pad, target=5)
     count = len(statuses)
-    axes = _Axes(70, 20, 620, 260, (-0.5, count - 0.5), (low - pad, high + pad))
+    axes = _Axes(70, 20, 620, 260, (-0.5, count - 0.5), (y_start, y_end))
+    axes.y_ticks = (y_step, y_digits)
     body = [_frame(axes, statuses, metric.label)]
     # baseline and minimum
     body.append(_hline(axes, metric.baseline, LINE, "", 2))
@@ -132,7 +148,7 @@ def control_chart(figure_id: str, metric, direction: str) -> Figure | None:
 
 def _frame(axes: _Axes, statuses, label: str) -> str:
     parts = []
-    step = max(1, len(statuses) // 12)
+    step = max(1, math.ceil(len(statuses) / 8))
     for index, status in enumerate(statuses):
         if index % step:
             continue
@@ -143,14 +159,17 @@ def _frame(axes: _Axes, statuses, label: str) -> str:
         )
         parts.append(_text(x, axes.top + axes.height + 16, status.period, size=10, anchor="middle"))
     low, high = axes.y_range
-    for fraction in (0, 0.25, 0.5, 0.75, 1):
-        value = low + (high - low) * fraction
+    y_step, y_digits = axes.y_ticks
+    for index in range(int(round((high - low) / y_step)) + 1):
+        value = low + index * y_step
         y = axes.y(value)
         parts.append(
             f'<line x1="{_n(axes.left)}" y1="{_n(y)}" x2="{_n(axes.left + axes.width)}" '
             f'y2="{_n(y)}" stroke="{GRID}"/>'
         )
-        parts.append(_text(axes.left - 6, y + 4, format_number(value, 3), anchor="end", size=10))
+        parts.append(
+            _text(axes.left - 6, y + 4, format_number(value, y_digits), anchor="end", size=10)
+        )
     parts.append(
         f'<rect x="{_n(axes.left)}" y="{_n(axes.top)}" width="{_n(axes.width)}" '
         f'height="{_n(axes.height)}" fill="none" stroke="{MUTED}"/>'
