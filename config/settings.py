@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "checklists",
     "procurement",
     "validation",
+    "monitoring",
     "decisions",
     "dossier",
     "assistant",

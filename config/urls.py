@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("decisions.urls")),
     path("", include("dossier.urls")),
     path("", include("validation.urls")),
+    path("", include("monitoring.urls")),
     path("", include("notifications.urls")),
     path("", include("procurement.urls")),
 ]

@@ -27,7 +27,7 @@ from .tasks import enqueue_deliveries
 # The journal action a monitoring check writes when a rule fires (the monitoring app records
 # it; this module only routes it). Its `after` may name the people the plan sends alarms to
 # ("recipients": [user ids]) and where the incident is ("link": "/projects/…").
-MONITORING_ALARM = "monitoring_alarm"
+MONITORING_ALARM = Action.MONITORING_ALARM.value  # "monitoring_alarm"
 ALARM_DEFAULT_ROLES = (Role.AI_COMPETENCE, Role.INNOVATION_CONSULTANT)
 
 

@@ -26,6 +26,8 @@ class ProjectRow:
     # whether anything on the project is overdue.
     deadlines: list = field(default_factory=list)
     overdue: bool = False
+    # (text, Bootstrap colour, link) shown beside the state, e.g. an open monitoring incident.
+    badges: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 # Other apps add to the rows from their AppConfig.ready(), each in a fixed number of queries:

@@ -66,6 +66,9 @@ class Reason:
     role: str = ""
     items: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    # A tool's reason that comes before the checklist in "what now" for whoever holds `role`
+    # (an undecided monitoring incident).
+    urgent: bool = False
 
 
 @dataclass
@@ -520,6 +523,7 @@ def _user_reasons(project, action, status, user, consultant_only) -> list[Reason
 # --- what now: the next step for one person ------------------------------------------------------
 
 NEXT_RETIRED = "retired"
+NEXT_URGENT = "urgent"
 NEXT_STOPPED = "stopped"
 NEXT_APPROVE = "approve"
 NEXT_WAIT_FOR_APPROVAL = "wait_for_approval"
@@ -618,6 +622,10 @@ def _next_step(project: Project, user, status: StageStatus) -> NextStep:
                 % {"name": notice.by, "date": _short_date(notice.at), "reason": notice.comment},
             )
         return NextStep(NEXT_STOPPED, _("The project has been stopped."))
+
+    for reason in status.tool_reasons:
+        if reason.urgent and reason.role in roles:
+            return NextStep(NEXT_URGENT, reason.message, reason.items)
 
     if project.approval_requested_by_id:
         requester = project.approval_requested_by

@@ -104,12 +104,21 @@ def history_rows(project: Project, filters: HistoryFilter | None = None) -> list
     return rows
 
 
+# Monitoring entries name their plan version, period or incident in a language-free subject.
+MONITORING_ACTIONS = (
+    Action.MONITORING_PLAN,
+    Action.MONITORING_DATA,
+    Action.MONITORING_ALARM,
+    Action.MONITORING_INCIDENT,
+)
+
+
 def _what(entry: HistoryEntry, items: dict) -> str:
     label = str(entry.get_action_display()).capitalize()
     if entry.action in ANSWER_ACTIONS + (Action.SIGNED_OFF,):
         item = items.get(entry.subject)
         return f"{label}: {item.text if item else entry.subject}"
-    if entry.action in REQUIREMENT_ACTIONS and entry.subject:
+    if entry.action in REQUIREMENT_ACTIONS + MONITORING_ACTIONS and entry.subject:
         return f"{label}: {entry.subject}"
     return label
 

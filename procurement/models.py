@@ -47,6 +47,11 @@ class Action(models.TextChoices):
     REQUIREMENT_REMOVED = "requirement_removed", _("requirement removed")
     VALIDATION_CHANGED = "validation_changed", _("validation data changed")
     DEADLINE_SET = "deadline_set", _("deadline or assignment set")
+    MONITORING_PLAN = "monitoring_plan", _("monitoring plan changed")
+    MONITORING_DATA = "monitoring_data", _("monitoring data received")
+    # The name notifications/routing.py routes (MONITORING_ALARM there).
+    MONITORING_ALARM = "monitoring_alarm", _("monitoring alarm")
+    MONITORING_INCIDENT = "monitoring_incident", _("monitoring incident assessed or decided")
 
 
 class Kind(models.TextChoices):
@@ -87,6 +92,10 @@ KIND_OF_ACTION = {
     Action.REQUIREMENT_REMOVED: Kind.TOOL,
     Action.VALIDATION_CHANGED: Kind.TOOL,
     Action.DEADLINE_SET: Kind.TEAM,
+    Action.MONITORING_PLAN: Kind.TOOL,
+    Action.MONITORING_DATA: Kind.TOOL,
+    Action.MONITORING_ALARM: Kind.TOOL,
+    Action.MONITORING_INCIDENT: Kind.TOOL,
 }
 
 

@@ -337,7 +337,7 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
-def _csv_rows(data: bytes) -> Iterator[list]:
+def csv_rows(data: bytes) -> Iterator[list]:
     """The file's rows. A quotation mark that opens a cell and is not closed on the same line
     would swallow the rows after it (Python's csv module reads on to the next quotation mark, or
     to the end of the file): such a row is refused by its line number, so the file imports
@@ -387,7 +387,7 @@ def read_workbook_rows(data: bytes, max_rows: int = MAX_ROWS) -> list[list]:
     return rows
 
 
-def _xlsx_rows(data: bytes, max_rows: int = MAX_ROWS) -> Iterator[list]:
+def xlsx_rows(data: bytes, max_rows: int = MAX_ROWS) -> Iterator[list]:
     """The workbook checked as an archive first (entries, sizes, ratio), then read in a child
     process with a memory and a time limit."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
@@ -423,10 +423,10 @@ def parse_upload(
     if extension not in EXTENSIONS:
         raise ParseError([_("Upload a CSV or an Excel (.xlsx) file.")])
     if extension == "xlsx":
-        return _read_table(_xlsx_rows(data, max_rows), kind, max_rows)
+        return _read_table(xlsx_rows(data, max_rows), kind, max_rows)
     # A CSV row with more or fewer cells than the header has lost or gained a separator (or a
     # quote joined cells): its values would land in the wrong columns.
-    return _read_table(_csv_rows(data), kind, max_rows, exact_width=True)
+    return _read_table(csv_rows(data), kind, max_rows, exact_width=True)
 
 
 def parse_file(path: Path, kind: str) -> ParsedTable:

@@ -78,6 +78,17 @@ def mean_t(values, confidence: float = CONFIDENCE) -> Estimate:
     return Estimate(mean, mean - half, mean + half)
 
 
+def mean_normal(value: float, sd: float, n: int, z: float = Z95) -> Estimate:
+    """A mean known only by its summary (mean, standard deviation, n), with the normal interval
+    mean ± z·sd/√n (the aggregates a monitoring period reports; no raw values)."""
+    if n <= 0:
+        return NOT_COMPUTABLE
+    if n < 2 or sd <= 0:
+        return Estimate(float(value))
+    half = z * sd / math.sqrt(n)
+    return Estimate(float(value), value - half, value + half)
+
+
 # Quantiles are asked for the same few degrees of freedom again and again (every site, every
 # item): scipy's ppf is slow enough per call to be worth remembering.
 @lru_cache(maxsize=4096)
