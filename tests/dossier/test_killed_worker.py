@@ -50,6 +50,9 @@ HELD_WORKER = textwrap.dedent(
 )
 
 
+WORKER_APP_NAME = f"killed-worker-test-{os.getpid()}"
+
+
 def database_url() -> str:
     db = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -66,15 +69,20 @@ def worker_env(settings) -> dict:
         "DATABASE_URL": database_url(),
         "DOSSIER_ROOT": str(settings.DOSSIER_ROOT),
         "EVIDENCE_ROOT": str(settings.EVIDENCE_ROOT),
+        # libpq's name for the worker's session, so the check below counts only its sessions
+        # (other connections of this test process, e.g. a live server's, are not the worker's).
+        "PGAPPNAME": WORKER_APP_NAME,
     }
 
 
 def other_connections() -> int:
-    """Sessions on the test database besides this test's own (PostgreSQL)."""
+    """The worker's sessions on the test database (PostgreSQL)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND application_name = %s",
+            [WORKER_APP_NAME],
         )
         return cursor.fetchone()[0]
 
