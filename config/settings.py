@@ -153,6 +153,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day-month-year with the 24-hour clock (config/formats/en), not Django's US style.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True

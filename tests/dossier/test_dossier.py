@@ -162,7 +162,8 @@ def test_download_serves_the_stored_file_without_rendering_and_logs_it(client, c
     assert response.status_code == 200
     assert response.content == content
     assert response["Content-Type"] == "application/pdf"
-    assert f'filename="dossier-{case.project.pk}-v1.pdf"' in response["Content-Disposition"]
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert f"-v{version.number}.pdf" in response["Content-Disposition"]
     log = list(DossierDownload.objects.values_list("version", "user"))
     assert log == [(version.pk, case.lawyer.pk)]
     with pytest.raises(PermissionError):
