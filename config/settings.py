@@ -200,6 +200,9 @@ MAX_REQUEST_BYTES = max(EVIDENCE_MAX_BYTES, VALIDATION_UPLOAD_MAX_BYTES) + 1024 
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "var" / "uploads"))
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 
+# The pathway the new-project form offers first and selects: the full procurement pathway.
+DEFAULT_PATHWAY = "indkoeb-ce-maerket-ai"
+
 # The assistant ("Spørg guiden"): the pathway cited first when several have the same item, and
 # how many days the question log keeps a question (`manage.py purge_questions` deletes older ones).
 ASSISTANT_DEFAULT_PATHWAY = "indkoeb-ce-maerket-ai"
