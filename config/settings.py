@@ -154,6 +154,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day-month-year with the 24-hour clock (config/formats/en), not Django's US style.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
@@ -201,6 +203,9 @@ MAX_REQUEST_BYTES = max(EVIDENCE_MAX_BYTES, VALIDATION_UPLOAD_MAX_BYTES) + 1024 
 # finds those a killed process left behind.
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "var" / "uploads"))
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+
+# The pathway the new-project form offers first and selects: the full procurement pathway.
+DEFAULT_PATHWAY = "indkoeb-ce-maerket-ai"
 
 # The assistant ("Spørg guiden"): the pathway cited first when several have the same item, and
 # how many days the question log keeps a question (`manage.py purge_questions` deletes older ones).

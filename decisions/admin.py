@@ -23,7 +23,7 @@ class DatedValueAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("key", "value_decimal", "value_date", "is_proposal")}),
         (None, {"fields": ("valid_from", "valid_to")}),
-        (None, {"fields": ("source_title", "source_url", "as_of", "note")}),
+        (None, {"fields": ("source_title", "source_title_en", "source_url", "as_of", "note")}),
     )
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .dated_data import DatedData, DatedFact, DatedKey
 from .formatting import format_date_da, format_date_en
@@ -268,7 +269,7 @@ def classify(
 
     applies_from, proposed, facts = _route_dates(routes, data, on)
     sources = {
-        route: fact.source_title
+        route: (fact.source_title, fact.source_title_en or fact.source_title)
         for route in routes
         for fact in facts
         if not fact.is_proposal and ROUTE_DATE_KEYS.get(route) == fact.key
@@ -286,7 +287,7 @@ def classify(
     if category == HIGH_RISK:
         steps.append(
             Step(
-                "AI Act Art. 26",
+                gettext_noop("AI Act Art. 26"),
                 "Som idriftsætter af et højrisikosystem skal regionen opfylde pligterne i "
                 "art. 26 (se listen over pligter): brug efter brugsanvisningen, menneskeligt "
                 "tilsyn, relevante inputdata, overvågning og stop ved risiko, indberetning af "
@@ -334,7 +335,7 @@ def _mdr_steps(answers: ClassificationInput, device_class, notified_body) -> lis
     if device_class is None:
         return [
             Step(
-                "MDR Art. 2(1)",
+                gettext_noop("MDR Art. 2(1)"),
                 "Formålet er ikke medicinsk: produktet er ikke medicinsk udstyr, og MDR giver "
                 "det ingen klasse.",
                 "The intended purpose is not medical: the product is not a medical device and "
@@ -344,7 +345,7 @@ def _mdr_steps(answers: ClassificationInput, device_class, notified_body) -> lis
         ]
     steps = [
         Step(
-            "MDR Art. 2(1)",
+            gettext_noop("MDR Art. 2(1)"),
             "Formålet er medicinsk: produktet er medicinsk udstyr, og MDR gælder.",
             "The intended purpose is medical: the product is a medical device and the MDR applies.",
             MDR_URL,
@@ -398,11 +399,11 @@ def _mdr_steps(answers: ClassificationInput, device_class, notified_body) -> lis
         else None
     )
     da, en = rule_11[(answers.software_function, impact)]
-    steps.append(Step("MDR Annex VIII, Rule 11", da, en, MDR_URL))
+    steps.append(Step(gettext_noop("MDR Annex VIII, Rule 11"), da, en, MDR_URL))
     if answers.in_house_device:
         steps.append(
             Step(
-                "MDR Art. 5(5)",
+                gettext_noop("MDR Art. 5(5)"),
                 "Udstyret fremstilles og bruges kun internt i sundhedsinstitutionen (MDR art. 5, "
                 "stk. 5): det CE-mærkes ikke og vurderes ikke af et bemyndiget organ, men skal "
                 "opfylde de generelle krav til sikkerhed og ydeevne og betingelserne i art. 5, "
@@ -419,7 +420,7 @@ def _mdr_steps(answers: ClassificationInput, device_class, notified_body) -> lis
     elif notified_body:
         steps.append(
             Step(
-                "MDR Art. 52",
+                gettext_noop("MDR Art. 52"),
                 f"Klasse {device_class} kræver, at et bemyndiget organ vurderer "
                 "overensstemmelsen: bed om CE-certifikatet og det bemyndigede organs nummer, og "
                 "tjek at det erklærede formål dækker jeres brug.",
@@ -432,7 +433,7 @@ def _mdr_steps(answers: ClassificationInput, device_class, notified_body) -> lis
     else:
         steps.append(
             Step(
-                "MDR Art. 52",
+                gettext_noop("MDR Art. 52"),
                 "Klasse I erklærer fabrikanten selv (intet bemyndiget organ): tjek "
                 "overensstemmelseserklæringen og at det erklærede formål dækker jeres brug.",
                 "Class I is self-certified by the manufacturer (no notified body): check the "
@@ -448,7 +449,7 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
     if answers.emotion_recognition_at_work:
         return [
             Step(
-                "AI Act Art. 5(1)(f)",
+                gettext_noop("AI Act Art. 5(1)(f)"),
                 "Systemet aflæser medarbejderes følelser på arbejdspladsen uden medicinsk eller "
                 "sikkerhedsmæssig begrundelse. Det er en forbudt praksis, som går forud for alt "
                 "andet: systemet må ikke tages i brug.",
@@ -460,7 +461,7 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
         ]
     steps = [
         Step(
-            "AI Act Art. 5(1)(f)",
+            gettext_noop("AI Act Art. 5(1)(f)"),
             "Af de forbudte praksisser i art. 5 vurderer værktøjet kun art. 5, stk. 1, litra f: "
             "systemet aflæser ikke medarbejderes følelser på arbejdspladsen. Juristen skal "
             "tjekke de øvrige forbud i art. 5 (bl.a. manipulation, udnyttelse af sårbarhed, "
@@ -475,7 +476,7 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
     if answers.is_medical_device and notified_body:
         steps.append(
             Step(
-                "AI Act Art. 6(1), Annex I",
+                gettext_noop("AI Act Art. 6(1), Annex I"),
                 f"Medicinsk udstyr i klasse {device_class} skal vurderes af et bemyndiget organ: "
                 "systemet er højrisiko via produktlovgivningen (bilag I).",
                 f"A class {device_class} medical device needs a notified body's conformity "
@@ -486,7 +487,7 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
     elif answers.is_medical_device and answers.in_house_device:
         steps.append(
             Step(
-                "AI Act Art. 6(1), Annex I; MDCG 2025-6",
+                gettext_noop("AI Act Art. 6(1), Annex I; MDCG 2025-6"),
                 "Internt fremstillet udstyr (MDR art. 5, stk. 5) gennemgår ingen "
                 "overensstemmelsesvurdering ved et bemyndiget organ, uanset klassen: efter "
                 "MDCG 2025-6 er systemet derfor ikke højrisiko via bilag I.",
@@ -499,7 +500,7 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
     elif answers.is_medical_device:
         steps.append(
             Step(
-                "AI Act Art. 6(1), Annex I",
+                gettext_noop("AI Act Art. 6(1), Annex I"),
                 "Medicinsk udstyr i klasse I erklæres af fabrikanten selv uden bemyndiget organ: "
                 "det gør ikke systemet til højrisiko via bilag I.",
                 "A class I medical device is self-certified without a notified body: that does "
@@ -510,7 +511,7 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
     else:
         steps.append(
             Step(
-                "AI Act Art. 6(1), Annex I",
+                gettext_noop("AI Act Art. 6(1), Annex I"),
                 "Produktet er ikke medicinsk udstyr: vejen via produktlovgivningen (bilag I) "
                 "gælder ikke.",
                 "The product is not a medical device: the route through product legislation "
@@ -522,7 +523,7 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
         name_da, name_en = ANNEX_III_NAMES[answers.annex_iii_area]
         steps.append(
             Step(
-                "AI Act Art. 6(3)",
+                gettext_noop("AI Act Art. 6(3)"),
                 f"Systemet bruges inden for {name_da}, men udgør ikke en væsentlig risiko og "
                 "udfører kun en snæver proceduremæssig eller forberedende opgave uden at "
                 "profilere personer: efter art. 6, stk. 3, er det ikke højrisiko. Udbyderen skal "
@@ -541,7 +542,7 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
         if answers.art6_3_narrow_task:
             steps.append(
                 Step(
-                    "AI Act Art. 6(3)",
+                    gettext_noop("AI Act Art. 6(3)"),
                     "Undtagelsen i art. 6, stk. 3, gælder ikke: systemet bedømmer eller "
                     "forudsiger noget om personer (profilering), og et system i bilag III, der "
                     "profilerer personer, er altid højrisiko.",
@@ -553,7 +554,7 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
             )
         steps.append(
             Step(
-                "AI Act Art. 6(2), Annex III",
+                gettext_noop("AI Act Art. 6(2), Annex III"),
                 f"Systemet bruges inden for {name_da}: det er højrisiko via sin anvendelse "
                 "(bilag III).",
                 f"The system is used for {name_en}: it is high-risk through its use (Annex III).",
@@ -563,7 +564,7 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
     else:
         steps.append(
             Step(
-                "AI Act Art. 6(2), Annex III",
+                gettext_noop("AI Act Art. 6(2), Annex III"),
                 "Systemet bruges ikke inden for et af områderne i bilag III.",
                 "The system is not used in any of the areas of Annex III.",
                 AI_ACT_URL,
@@ -571,19 +572,19 @@ def _ai_act_steps(answers, device_class, notified_body, category) -> list[Step]:
         )
     summary = {
         HIGH_RISK: (
-            "AI Act Art. 6",
+            gettext_noop("AI Act Art. 6"),
             "Samlet: systemet er et højrisiko-AI-system.",
             "In all: the system is a high-risk AI system.",
         ),
         TRANSPARENCY: (
-            "AI Act Art. 6, Art. 50",
+            gettext_noop("AI Act Art. 6, Art. 50"),
             "Samlet: ikke højrisiko, men systemet interagerer med mennesker eller laver "
             "syntetisk indhold, så der gælder gennemsigtighedskrav.",
             "In all: not high-risk, but the system interacts with people or generates "
             "synthetic content, so transparency obligations apply.",
         ),
         MINIMAL: (
-            "AI Act Art. 6, Art. 50",
+            gettext_noop("AI Act Art. 6, Art. 50"),
             "Samlet: minimal risiko. Ingen højrisiko- eller gennemsigtighedskrav; "
             "AI-færdigheder (art. 4) gælder stadig.",
             "In all: minimal risk. No high-risk or transparency obligations; AI literacy "
@@ -634,10 +635,10 @@ def _date_steps(routes, applies_from, proposed, sources) -> list[Step]:
             day = date.fromisoformat(law)
             da = f"{name_da} gælder fra {format_date_da(day)}."
             en = f"{name_en} apply from {format_date_en(day)}."
-            source = sources.get(route)
-            if source:
-                da += f" Kilde: {source}."
-                en += f" Source: {source}."
+            source_da, source_en = sources.get(route, ("", ""))
+            if source_da:
+                da += f" Kilde: {source_da}."
+                en += f" Source: {source_en}."
         else:
             da = f"{name_da}: produktets data har ingen dato for, hvornår de gælder."
             en = f"{name_en}: the product's data has no date for when they apply."
@@ -651,7 +652,7 @@ def _date_steps(routes, applies_from, proposed, sources) -> list[Step]:
                 f" Proposal, not adopted: a proposed amendment would move the date to "
                 f"{format_date_en(day)}."
             )
-        steps.append(Step("AI Act Art. 113", da, en, AI_ACT_URL))
+        steps.append(Step(gettext_noop("AI Act Art. 113"), da, en, AI_ACT_URL))
     return steps
 
 
@@ -668,7 +669,7 @@ def _dated(key: str, data: DatedData, on: date | None, facts: list[DatedFact]):
 def _transparency_step(data, on, facts) -> Step:
     day_da, day_en = _dated(DatedKey.AI_ACT_ART50_FROM, data, on, facts)
     return Step(
-        "AI Act Art. 50",
+        gettext_noop("AI Act Art. 50"),
         "Systemet interagerer med mennesker eller laver syntetisk indhold: "
         "gennemsigtighedskravene i art. 50 gælder"
         + (f" fra {day_da}" if day_da else "")
@@ -691,7 +692,7 @@ def _transparency_step(data, on, facts) -> Step:
 
 def _listening_step() -> Step:
     return Step(
-        "AI Act Art. 50(1); GDPR Art. 13",
+        gettext_noop("AI Act Art. 50(1); GDPR Art. 13"),
         "Art. 50, stk. 1, gælder systemer, der er beregnet til at interagere direkte med "
         "mennesker; et system, der kun lytter eller læser, gør ikke det. At de registrerede "
         "skal informeres om behandlingen, fx at en samtale optages, følger af GDPR art. 13.",
@@ -705,7 +706,7 @@ def _listening_step() -> Step:
 def _literacy_step(data, on, facts) -> Step:
     day_da, day_en = _dated(DatedKey.AI_ACT_ART4_ART5_FROM, data, on, facts)
     return Step(
-        "AI Act Art. 4",
+        gettext_noop("AI Act Art. 4"),
         "Kravet om AI-færdigheder gælder altid, for alle udbydere og idriftsættere"
         + (f", fra {day_da}" if day_da else "")
         + ": regionen skal træffe foranstaltninger, der styrker AI-færdighederne hos de "
@@ -721,7 +722,7 @@ def _literacy_step(data, on, facts) -> Step:
 def _fria_step(answers, category, routes, fria) -> Step:
     if fria:
         return Step(
-            "AI Act Art. 27",
+            gettext_noop("AI Act Art. 27"),
             "Systemet er højrisiko via bilag III, og regionen er et offentligretligt organ: "
             "regionen skal lave en konsekvensanalyse af grundlæggende rettigheder (FRIA), før "
             "systemet tages i brug.",
@@ -763,7 +764,7 @@ def _fria_step(answers, category, routes, fria) -> Step:
             "The deployer is neither a body governed by public law nor a private provider of "
             "public services: no fundamental rights impact assessment is required."
         )
-    return Step("AI Act Art. 27", da, en, AI_ACT_URL)
+    return Step(gettext_noop("AI Act Art. 27"), da, en, AI_ACT_URL)
 
 
 def _dpia_step(answers, dpia, criteria, basis) -> Step:
@@ -798,7 +799,7 @@ def _dpia_step(answers, dpia, criteria, basis) -> Step:
     met_en = ", ".join(names[name][1] for name in criteria)
     if not answers.personal_data:
         return Step(
-            "GDPR Art. 35",
+            gettext_noop("GDPR Art. 35"),
             "Der behandles ingen personoplysninger: der kræves ingen konsekvensanalyse (DPIA).",
             "No personal data are processed: no data protection impact assessment (DPIA) is "
             "required.",
@@ -806,7 +807,7 @@ def _dpia_step(answers, dpia, criteria, basis) -> Step:
         )
     if basis == "art35_3_b":
         return Step(
-            "GDPR Art. 35(3)(b)",
+            gettext_noop("GDPR Art. 35(3)(b)"),
             "Helbredsoplysninger behandles i stort omfang: en konsekvensanalyse (DPIA) er "
             f"påkrævet, og DPO'en skal inddrages (art. 35, stk. 2). Kriterier opfyldt: {met_da}.",
             "Health data are processed on a large scale: a data protection impact assessment "
@@ -816,7 +817,7 @@ def _dpia_step(answers, dpia, criteria, basis) -> Step:
         )
     if dpia:
         return Step(
-            "GDPR Art. 35(1), EDPB criteria",
+            gettext_noop("GDPR Art. 35(1), EDPB criteria"),
             f"To eller flere af EDPB's kriterier er opfyldt ({met_da}): en konsekvensanalyse "
             "(DPIA) er påkrævet, og DPO'en skal inddrages (art. 35, stk. 2).",
             f"Two or more of the EDPB's criteria are met ({met_en}): a data protection impact "
@@ -826,7 +827,7 @@ def _dpia_step(answers, dpia, criteria, basis) -> Step:
         )
     if criteria:
         return Step(
-            "GDPR Art. 35(1), EDPB criteria",
+            gettext_noop("GDPR Art. 35(1), EDPB criteria"),
             f"Personoplysninger behandles, og ét af EDPB's ni kriterier er opfyldt ({met_da}): "
             "en konsekvensanalyse (DPIA) er sandsynligvis ikke påkrævet – dokumentér hvorfor. "
             "Tjek, at de øvrige kriterier virkelig ikke er opfyldt.",
@@ -836,7 +837,7 @@ def _dpia_step(answers, dpia, criteria, basis) -> Step:
             GDPR_URL,
         )
     return Step(
-        "GDPR Art. 35(1), EDPB criteria",
+        gettext_noop("GDPR Art. 35(1), EDPB criteria"),
         "Personoplysninger behandles, men ingen af EDPB's ni kriterier er opfyldt: en "
         "konsekvensanalyse (DPIA) er ikke påkrævet. Dokumentér vurderingen.",
         "Personal data are processed, but none of the EDPB's nine criteria is met: a data "
@@ -855,14 +856,14 @@ def _duty(key: str, article: str, da: str, en: str) -> dict[str, str]:
 HIGH_RISK_DUTIES = (
     _duty(
         "art26_instructions",
-        "AI Act Art. 26(1)",
+        gettext_noop("AI Act Art. 26(1)"),
         "Brug systemet efter udbyderens brugsanvisning, med tekniske og organisatoriske tiltag.",
         "Use the system according to the provider's instructions for use, with technical and "
         "organisational measures.",
     ),
     _duty(
         "art26_human_oversight",
-        "AI Act Art. 26(2)",
+        gettext_noop("AI Act Art. 26(2)"),
         "Giv det menneskelige tilsyn til kompetente, uddannede personer med den nødvendige "
         "myndighed og støtte.",
         "Assign human oversight to competent, trained people with the necessary authority and "
@@ -870,7 +871,7 @@ HIGH_RISK_DUTIES = (
     ),
     _duty(
         "art26_input_data",
-        "AI Act Art. 26(4)",
+        gettext_noop("AI Act Art. 26(4)"),
         "Sørg for, at inputdata er relevante og tilstrækkeligt repræsentative, i det omfang "
         "regionen styrer dem.",
         "Make sure input data are relevant and sufficiently representative, to the extent the "
@@ -878,19 +879,19 @@ HIGH_RISK_DUTIES = (
     ),
     _duty(
         "art26_monitoring",
-        "AI Act Art. 26(5)",
+        gettext_noop("AI Act Art. 26(5)"),
         "Overvåg driften; ved risiko: underret udbyderen og myndigheden og stop brugen.",
         "Monitor operation; on risk, inform the provider and the authority and suspend use.",
     ),
     _duty(
         "art26_serious_incidents",
-        "AI Act Art. 26(5)",
+        gettext_noop("AI Act Art. 26(5)"),
         "Indberet alvorlige hændelser til udbyderen og myndigheden.",
         "Report serious incidents to the provider and the authority.",
     ),
     _duty(
         "art26_logs",
-        "AI Act Art. 26(6)",
+        gettext_noop("AI Act Art. 26(6)"),
         "Opbevar de automatisk genererede logs i mindst 6 måneder, i det omfang regionen "
         "har kontrol over dem.",
         "Keep the automatically generated logs for at least 6 months, to the extent they are "
@@ -898,14 +899,14 @@ HIGH_RISK_DUTIES = (
     ),
     _duty(
         "art26_workers",
-        "AI Act Art. 26(7)",
+        gettext_noop("AI Act Art. 26(7)"),
         "Informér medarbejderne og deres repræsentanter, før systemet tages i brug på "
         "arbejdspladsen.",
         "Inform workers and their representatives before the system is used at the workplace.",
     ),
     _duty(
         "art26_dpia_information",
-        "AI Act Art. 26(9)",
+        gettext_noop("AI Act Art. 26(9)"),
         "Brug de oplysninger, udbyderen giver efter art. 13, i konsekvensanalysen efter GDPR "
         "art. 35, hvor den kræves.",
         "Use the information the provider gives under Art. 13 in the data protection impact "
@@ -913,7 +914,7 @@ HIGH_RISK_DUTIES = (
     ),
     _duty(
         "art26_cooperate",
-        "AI Act Art. 26(12)",
+        gettext_noop("AI Act Art. 26(12)"),
         "Samarbejd med de kompetente myndigheder om alle tiltag, de træffer om systemet.",
         "Cooperate with the competent authorities in any action they take in relation to the "
         "system.",
@@ -921,7 +922,7 @@ HIGH_RISK_DUTIES = (
 )
 REGISTRATION_DUTY = _duty(
     "art26_registration",
-    "AI Act Art. 26(8), Art. 49(3)",
+    gettext_noop("AI Act Art. 26(8), Art. 49(3)"),
     "Registrér brugen i EU-databasen (offentlige myndigheder som idriftsættere); gælder ikke "
     "kritisk infrastruktur (bilag III, punkt 2).",
     "Register the use in the EU database (public authorities as deployers); does not apply to "
@@ -930,7 +931,7 @@ REGISTRATION_DUTY = _duty(
 ANNEX_III_DUTIES = (
     _duty(
         "art26_inform_persons",
-        "AI Act Art. 26(11)",
+        gettext_noop("AI Act Art. 26(11)"),
         "Informér de personer, som systemet bruges til at træffe eller understøtte beslutninger "
         "om.",
         "Inform the people about whom the system is used to make or support decisions.",
@@ -938,19 +939,19 @@ ANNEX_III_DUTIES = (
 )
 FRIA_DUTY = _duty(
     "art27_fria",
-    "AI Act Art. 27",
+    gettext_noop("AI Act Art. 27"),
     "Lav en konsekvensanalyse af grundlæggende rettigheder (FRIA) før ibrugtagning.",
     "Carry out a fundamental rights impact assessment (FRIA) before first use.",
 )
 PROHIBITED_DUTY = _duty(
     "art5_do_not_deploy",
-    "AI Act Art. 5(1)(f)",
+    gettext_noop("AI Act Art. 5(1)(f)"),
     "Tag ikke systemet i brug: det er en forbudt praksis.",
     "Do not deploy the system: it is a prohibited practice.",
 )
 TRANSPARENCY_DUTY = _duty(
     "art50_transparency",
-    "AI Act Art. 50",
+    gettext_noop("AI Act Art. 50"),
     "Sørg for, at folk får at vide, at de interagerer med AI, og at syntetisk indhold er "
     "mærket (mest udbyderens pligt; regionen sikrer, at det virker i praksis).",
     "Make sure people are told they are interacting with AI and that synthetic content is "
@@ -958,7 +959,7 @@ TRANSPARENCY_DUTY = _duty(
 )
 LITERACY_DUTY = _duty(
     "art4_ai_literacy",
-    "AI Act Art. 4",
+    gettext_noop("AI Act Art. 4"),
     "Træf foranstaltninger, der styrker AI-færdighederne hos de medarbejdere, der bruger "
     "systemet (art. 4 som ændret i 2026).",
     "Take measures that support the AI literacy of the staff who use the system (Art. 4 as "

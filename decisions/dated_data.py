@@ -11,6 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -67,9 +68,16 @@ class DatedFact:
     valid_to: date | None = None
     is_proposal: bool = False
     source_title: str = ""
+    source_title_en: str = ""
     source_url: str = ""
     as_of: date | None = None
     note: str = ""
+
+    @property
+    def source_in_language(self) -> str:
+        """The source's title in the active language (Danish is the title administrators
+        enter first; English falls back to it)."""
+        return source_title_in_language(self.as_dict())
 
     def applies_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -85,10 +93,20 @@ class DatedFact:
             "valid_to": _iso(self.valid_to),
             "is_proposal": self.is_proposal,
             "source_title": self.source_title,
+            "source_title_en": self.source_title_en,
             "source_url": self.source_url,
             "as_of": _iso(self.as_of),
             "note": self.note,
         }
+
+
+def source_title_in_language(fact: dict) -> str:
+    """`source_title` (Danish) or `source_title_en` for the active language, from a fact's
+    dict; a result stored before the English title existed has only `source_title`."""
+    danish = fact.get("source_title", "")
+    if (get_language() or "da")[:2] == "en":
+        return fact.get("source_title_en") or danish
+    return danish
 
 
 def _iso(day: date | None) -> str | None:

@@ -38,6 +38,14 @@ class DatedValue(models.Model):
         ),
     )
     source_title = models.CharField(_("source"), max_length=300)
+    source_title_en = models.CharField(
+        _("source in English"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The source's title in English; empty: the title above is shown in English too."
+        ),
+    )
     source_url = models.URLField(_("source link"), max_length=500, blank=True)
     as_of = models.DateField(_("as of"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -104,6 +112,7 @@ class DatedValue(models.Model):
             valid_to=self.valid_to,
             is_proposal=self.is_proposal,
             source_title=self.source_title,
+            source_title_en=self.source_title_en,
             source_url=self.source_url,
             as_of=self.as_of,
             note=self.note,

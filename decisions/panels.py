@@ -13,13 +13,13 @@ from procurement.models import Project
 from . import classification as cl
 from .business_case import BUSINESS_CASE_TOOL, SCENARIOS, calculate
 from .chart import cumulative_chart
-from .dated_data import DatedKey, copenhagen_today, load_dated_data
+from .dated_data import DatedKey, copenhagen_today, load_dated_data, source_title_in_language
 from .formatting import format_dkk, format_percent
 from .forms import BusinessCaseForm
 from .journey import CONTRACT_VALUE_KEY, ITEM_KEYS, classification_answers
 from .permissions import can_edit_business_case
 from .procurement_route import procurement_route
-from .reasoning import InvalidInput
+from .reasoning import InvalidInput, cite
 from .reasoning import in_language as _pick
 from .selectors import answer_values, business_case_of, items_by_key
 
@@ -115,16 +115,24 @@ def classification_display(result: dict[str, Any]) -> dict[str, Any]:
         "dpia_basis": result["dpia_basis"],
         "dpia_criteria": [_pick(*DPIA_CRITERION_LABELS[c]) for c in result["dpia_criteria_met"]],
         "obligations": [
-            {"key": d["key"], "article": d["article"], "text": _pick(d["text_da"], d["text_en"])}
+            {
+                "key": d["key"],
+                "article": cite(d["article"]),
+                "text": _pick(d["text_da"], d["text_en"]),
+            }
             for d in result["deployer_obligations"]
         ],
         "steps": [
-            {"article": s["article"], "text": _pick(s["text_da"], s["text_en"]), "url": s["url"]}
+            {
+                "article": cite(s["article"]),
+                "text": _pick(s["text_da"], s["text_en"]),
+                "url": s["url"],
+            }
             for s in result["explanation"]
         ],
         "proposal_sources": list(
             {
-                (fact["source_title"], fact["source_url"]): None
+                (source_title_in_language(fact), fact["source_url"]): None
                 for fact in result["dated_facts_used"]
                 if fact["is_proposal"]
             }
@@ -173,7 +181,7 @@ def procurement_route_context(project: Project) -> dict[str, Any]:
             "valid_from": date.fromisoformat(route["valid_from"]) if route["valid_from"] else None,
             "valid_to": date.fromisoformat(route["valid_to"]) if route["valid_to"] else None,
             "source": route["source"],
-            "source_title": route.get("source_title", ""),
+            "source_title": source_title_in_language(route),
             "note": _pick(route["note_da"], route["note_en"]),
         }
     item = items_by_key(project, [CONTRACT_VALUE_KEY]).get(CONTRACT_VALUE_KEY)

@@ -96,6 +96,7 @@ def procurement_route(*, value_dkk: Any, on: date, data: DatedData) -> dict[str,
         "valid_to": threshold.valid_to.isoformat() if threshold.valid_to else None,
         "source": threshold.source_url or None,
         "source_title": threshold.source_title,
+        "source_title_en": threshold.source_title_en,
         "note_da": note_da,
         "note_en": note_en,
     }

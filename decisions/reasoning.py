@@ -3,7 +3,7 @@ clear error for input it cannot use."""
 
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 AI_ACT_URL = "https://eur-lex.europa.eu/eli/reg/2024/1689/oj"
 MDR_URL = "https://eur-lex.europa.eu/eli/reg/2017/745/oj"
@@ -13,6 +13,14 @@ GDPR_URL = "https://eur-lex.europa.eu/eli/reg/2016/679/oj"
 def in_language(da: str, en: str) -> str:
     """The Danish or English text for the active language; Danish is the default."""
     return en if (get_language() or "da")[:2] == "en" else da
+
+
+def cite(article: str) -> str:
+    """A citation in the active language: "AI Act Art. 26(1)" is "AI-forordningens art. 26,
+    stk. 1" in Danish. The results keep the English form (marked with gettext_noop where it is
+    written) so a stored result reads right in either language; the Danish forms follow the
+    citation style of the Danish versions of the regulations (art., stk., litra, bilag)."""
+    return gettext(article) if article else ""
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,7 @@ class ClassificationTool:
             "complete": result is not None,
             "summary": classification_summary(result),
             "missing": [entry["key"] for entry in state["missing"]],
+            "missing_questions": [entry["text"] for entry in state["missing"]],
             "result": result,
         }
 

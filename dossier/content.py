@@ -32,6 +32,7 @@ from procurement.history import labelled_entries
 from procurement.journal import chain_head
 from procurement.models import STOPPED, TRANSITIONS, Action, Answer, Evidence, Project, SignOff
 from procurement.project_page import display_value, project_context
+from procurement.services import NEED_STATEMENT_KEY
 
 from .models import DossierVersion
 
@@ -140,9 +141,14 @@ def build_dossier(
         ],
         "tools": tools,
     }
+    need = items_by_key.get(NEED_STATEMENT_KEY)
     context = {
         "d": data,
         "project": project,
+        # The need as the team states it now (the first stage's answer, which starts as the text
+        # typed when the project was created), else the text typed then.
+        "clinical_need": (need["answer"]["display"] if need and need["answer"] else "")
+        or project.clinical_need,
         "stage_views": [
             {
                 "stage": stage,

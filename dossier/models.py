@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from checklists.models import ChecklistItem, Stage
+from procurement.downloads import file_name_part
 from procurement.models import AppendOnly, Project
 
 
@@ -134,7 +135,8 @@ class DossierVersion(AppendOnly):
 
     @property
     def file_name(self) -> str:
-        return f"dossier-{self.project_id}-v{self.number}.pdf"
+        title = file_name_part(self.project.title) or self.project_id
+        return f"dossier-{title}-v{self.number}.pdf"
 
 
 class DossierDownload(AppendOnly):

@@ -359,6 +359,11 @@ def dossier_panel(project: Project) -> dict:
         .annotate(download_count=Count("downloads"))
         .order_by("-number")
     )
+    # The stage each version was made in, named in the reader's language (stage_name keeps the
+    # name in the language the version was generated in).
+    names = {stage.key: stage.name for stage in project.stages}
+    for version in versions:
+        version.stage_label = names.get(version.stage_key) or version.stage_name or version.state
     return {
         "job": latest,
         "versions": versions,

@@ -11,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from procurement.downloads import file_name_part, set_download_name
 from procurement.models import Project
 from procurement.permissions import get_visible_project, require
 from procurement.project_page import project_context
@@ -81,7 +81,7 @@ def dossier_download(request: HttpRequest, project_id: int, version_id: int) -> 
             content_type="text/plain; charset=utf-8",
         )
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{version.file_name}"'
+    set_download_name(response, version.file_name)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -229,8 +229,8 @@ def requirements_download(request: HttpRequest, project_id: int) -> HttpResponse
     content = requirements_docx(
         project, requirements, summary=requirements_summary(requirements), at=timezone.now()
     )
-    name = f"kravspecifikation-{slugify(project.title)[:60] or project.pk}.docx"
+    name = f"kravspecifikation-{file_name_part(project.title) or project.pk}.docx"
     response = HttpResponse(content, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    set_download_name(response, name)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -105,9 +105,11 @@ def _add_requirement(document, requirement: Requirement) -> None:
     paragraph.add_run(requirement.text)
     details = []
     if requirement.verification:
-        details.append(f"{_('Verified by')}: {requirement.verification}")
+        label = _("Verified by")
+        details.append(f"{label}: {requirement.verification}")
     if requirement.source_label:
-        details.append(f"{_('Source')}: {requirement.source_label}")
+        label = _("Source")
+        details.append(f"{label}: {requirement.source_label}")
     if details:
         detail = document.add_paragraph("  ·  ".join(details))
         detail.paragraph_format.left_indent = document.styles["Normal"].font.size * 2

@@ -4,9 +4,11 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.conf import settings
 from django.core.validators import URLValidator
-from django.db.models import Max
+from django.db.models import Case, Max, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from checklists.models import ChecklistItem, Pathway
@@ -52,9 +54,26 @@ def latest_pathways():
     return [p for p in Pathway.objects.filter(is_published=True) if (p.slug, p.version) in pairs]
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of a description ("... godkendt. Forløbet ..." -> "... godkendt.")."""
+    match = re.match(r"(.+?[.!?])\s+(?=[A-ZÆØÅ»«\"'])", text.strip(), re.DOTALL)
+    return match.group(1) if match else text.strip()
+
+
+def pathway_summary(pathway: Pathway) -> str:
+    """One sentence on what a pathway is for, and how many stages it has."""
+    count = pathway.stages.count()
+    stages = ngettext("%(count)d stage.", "%(count)d stages.", count) % {"count": count}
+    return f"{first_sentence(pathway.description)} {stages}".strip()
+
+
 class ProjectForm(forms.ModelForm):
     pathway = forms.ModelChoiceField(
-        queryset=Pathway.objects.none(), label=_("Pathway"), empty_label=None
+        queryset=Pathway.objects.none(),
+        label=_("Pathway"),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        help_text=_("You can continue a fast-track project in the full pathway later."),
     )
 
     class Meta:
@@ -70,8 +89,25 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         pathways = latest_pathways()
-        self.fields["pathway"].queryset = Pathway.objects.filter(pk__in=[p.pk for p in pathways])
-        self.fields["pathway"].label_from_instance = lambda p: f"{p.name} (v{p.version})"
+        field = self.fields["pathway"]
+        field.queryset = Pathway.objects.filter(pk__in=[p.pk for p in pathways]).order_by(
+            # The full procurement pathway first, then the others by name.
+            Case(When(slug=settings.DEFAULT_PATHWAY, then=0), default=1),
+            "name_da",
+        )
+        # Versions are for administrators: a new project always starts on the newest one.
+        field.label_from_instance = lambda p: p.name
+        default = next((p for p in pathways if p.slug == settings.DEFAULT_PATHWAY), None)
+        if default is not None and not self.is_bound:
+            self.initial.setdefault("pathway", default.pk)
+
+    def pathway_options(self) -> list[dict]:
+        """The pathway radio buttons with one sentence each, for the template."""
+        summaries = {p.pk: pathway_summary(p) for p in self.fields["pathway"].queryset}
+        return [
+            {"radio": radio, "summary": summaries.get(radio.data["value"].value, "")}
+            for radio in self["pathway"]
+        ]
 
 
 class MemberForm(forms.Form):

@@ -35,6 +35,9 @@ OWN_ANSWER = gettext_noop(
     "another person's answer."
 )
 ALREADY_SIGNED = gettext_noop("This answer has already been signed off.")
+# The first stage's question about the clinical problem: the clinical need typed when a project is
+# started becomes its first answer (both pathways share the key), so nobody is asked twice.
+NEED_STATEMENT_KEY = "need.problem_statement"
 
 
 def create_project(
@@ -47,7 +50,11 @@ def create_project(
     product_name: str = "",
     vendor_name: str = "",
 ) -> Project:
-    """Start a case: the creator becomes its owner and clinician, in the pathway's first stage."""
+    """Start a case: the creator becomes its owner and clinician, in the pathway's first stage.
+
+    The clinical need is also saved, through the answer service and so journalled, as the answer
+    to the first stage's need statement (`NEED_STATEMENT_KEY`) when the pathway has that item and
+    the creator may answer it; from then on that answer is the need, changed like any other."""
     if by.organisation_id is None:
         raise ValidationError(_(NO_ORGANISATION))
     first_stage = pathway.stages.order_by("order").first()
@@ -75,6 +82,14 @@ def create_project(
             from_state="",
             after={"title": title, "pathway": pathway.slug, "version": pathway.version},
         )
+        need_item = first_stage.items.filter(key=NEED_STATEMENT_KEY).first()
+        if need_item is not None and clinical_need.strip():
+            try:
+                _write_answer(
+                    project, need_item, by, clinical_need, "", stored=None, seen_state=None
+                )
+            except PermissionDenied:
+                pass  # an item for another role: that person answers it in the stage
     return project
 
 

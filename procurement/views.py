@@ -16,6 +16,7 @@ from checklists.models import ChecklistItem
 
 from . import evidence_files, services
 from .dashboard import dashboard_context
+from .downloads import set_download_name
 from .forms import AnswerForm, MemberForm, ProjectForm, ReasonForm, ReturnForm, TransitionForm
 from .gates import FOUR_EYES, ROLE_REQUIRED, blocking_reasons, load_stage_status
 from .health import database_problem
@@ -255,6 +256,7 @@ def evidence_download(request: HttpRequest, project_id: int, evidence_id: int):
         filename=evidence.original_name,
         content_type=evidence.content_type,
     )
+    set_download_name(response, evidence.original_name)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from procurement import evidence_files
+from procurement.downloads import set_download_name
 from procurement.permissions import get_visible_project, require
 
 from . import services
@@ -174,6 +175,7 @@ def upload_download(request: HttpRequest, project_id: int, upload_id: int):
         filename=result.original_name,
         content_type=result.content_type,
     )
+    set_download_name(response, result.original_name)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 

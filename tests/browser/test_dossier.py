@@ -66,7 +66,7 @@ def test_procurement_generates_waits_for_and_downloads_the_dossier(
         page.locator("[data-testid=latest-download]").click()
     download = info.value
     content = Path(download.path()).read_bytes()
-    assert download.suggested_filename == f"dossier-{project.pk}-v1.pdf"
+    assert download.suggested_filename == "dossier-testprojekt-v1.pdf"  # the project title
     assert content.startswith(b"%PDF")
     assert hashlib.sha256(content).hexdigest() == version.sha256
     assert list(DossierDownload.objects.values_list("user__username", flat=True)) == ["procurement"]

@@ -48,7 +48,7 @@ def test_clinician_creates_project_and_answers_inline(login, team, pathway, live
     page.locator("#id_title").fill("AI til røntgen")
     page.locator("#id_clinical_need").fill("For mange billeder venter på beskrivelse.")
     page.locator("#id_department").fill("Radiologisk afdeling")
-    page.locator("#id_pathway").select_option(str(pathway.pk))
+    page.locator(f"input[name=pathway][value='{pathway.pk}']").check()
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/projects/\d+/$"))
 

@@ -169,7 +169,9 @@ def test_classification_panel_lists_what_is_missing_then_shows_the_result(client
     html = client.get(panel_url(dteam, "ai_classification")).content.decode()
     assert 'data-category="high_risk"' in html
     assert 'data-duty="art26_logs"' in html
-    assert "Rule 11" in html and "AI Act Art. 113" in html
+    # The citations in the page's language (Danish): the result keeps the English form.
+    assert "MDR bilag VIII, regel 11" in html and "AI-forordningens art. 113" in html
+    assert "Rule 11" not in html and "AI Act Art." not in html
     # today's law: the Annex I date as amended by Regulation (EU) 2026/1744, Danish format
     assert "2. august 2028" in html and "2026/1744" in html
 

@@ -172,3 +172,17 @@ def test_the_schema_refuses_what_it_does_not_describe(case, rendered):
     data["stages"][0]["items"][0]["surprise"] = 1
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema())
+
+
+def test_item_keys_are_in_the_json_not_in_the_text_a_reader_sees(case, rendered):
+    _version, content = rendered
+    text = squeezed(pdf_text(content))
+    data = dossier_json(content)
+    keys = {item["key"] for stage in data["stages"] for item in stage["items"]}
+    assert "need.problem" in keys and "legal.dpia" in keys
+    assert [key for key in keys if key in text] == []
+    # The evidence table names the item by its text instead.
+    evidence = Evidence.objects.get(project=case.project)
+    assert data["evidence"][0]["item"] == evidence.item.key
+    with override("da"):
+        assert squeezed(evidence.item.text) in text

@@ -162,7 +162,8 @@ def test_download_serves_the_stored_file_without_rendering_and_logs_it(client, c
     assert response.status_code == 200
     assert response.content == content
     assert response["Content-Type"] == "application/pdf"
-    assert f'filename="dossier-{case.project.pk}-v1.pdf"' in response["Content-Disposition"]
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert f"-v{version.number}.pdf" in response["Content-Disposition"]
     log = list(DossierDownload.objects.values_list("version", "user"))
     assert log == [(version.pk, case.lawyer.pk)]
     with pytest.raises(PermissionError):
@@ -433,3 +434,27 @@ def test_each_dossier_carries_the_journal_head_and_a_later_one_extends_it(client
     assert earlier_entries[-1] == (head.count, head.hash)
     assert HistoryEntry.objects.filter(project=case.project, seq=head.count).get().hash == head.hash
     assert verify_chain(case.project.pk) is None
+
+
+def test_the_stage_at_the_time_is_named_in_the_readers_language(client, case):
+    """A version generated in Danish lists its stage in English for an English reader."""
+    version, _content = generated(client, case)
+    assert version.language == "da"
+    stage = case.project.stage(version.stage_key)
+    assert version.stage_name == stage.name_da != stage.name_en
+    client.cookies.load({"django_language": "en"})
+    body = client.get(
+        reverse("dossier:page", args=[case.project.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    row = body.split(f'data-version="{version.number}"')[1].split("</tbody>")[0]
+    assert f"<td>{stage.name_en}</td>" in row and stage.name_da not in row
+
+
+def test_the_pdf_file_name_names_the_project(client, case):
+    case.project.title = "Afprøvning på Ærø"
+    case.project.save(update_fields=["title"])
+    version, _content = generated(client, case)
+    response = client.get(reverse("dossier:download", args=[case.project.pk, version.pk]))
+    disposition = response["Content-Disposition"]
+    assert f'filename="dossier-afproevning-paa-aeroe-v{version.number}.pdf"' in disposition
+    assert "filename*=UTF-8''dossier-afpr%C3%B8vning-p%C3%A5-%C3%A6r%C3%B8-v" in disposition

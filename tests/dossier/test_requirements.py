@@ -352,3 +352,29 @@ def test_the_list_of_an_approved_requirements_stage_is_frozen(client, dteam):
         assert "Fasen er godkendt" in response.content.decode()
     assert list(Requirement.objects.filter(project=dteam.project).values()) == rows
     assert HistoryEntry.objects.filter(project=dteam.project).count() == count
+
+
+def test_the_docx_is_danish_and_its_name_keeps_danish_letters(client, dteam):
+    """ "Verified by" was English in the Danish document, and the file name dropped "æ"."""
+    dteam.project.title = "Forværring hos KOL-patienter"
+    dteam.project.save(update_fields=["title"])
+    add_valid_requirements(dteam)
+    client.force_login(dteam.procurement)
+    response = client.get(
+        reverse("dossier:requirements_docx", args=[dteam.project.pk]), HTTP_ACCEPT_LANGUAGE="da"
+    )
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "Verified by" not in text
+    verified = Requirement.objects.filter(project=dteam.project).exclude(verification="")
+    assert text.count("Kontrolleres ved: ") == verified.count() > 0
+    disposition = response["Content-Disposition"]
+    assert 'filename="kravspecifikation-forvaerring-hos-kol-patienter.docx"' in disposition
+    assert "filename*=UTF-8''kravspecifikation-forv%C3%A6rring-hos-kol-patienter.docx" in (
+        disposition
+    )
+    client.cookies.load({"django_language": "en"})
+    response = client.get(
+        reverse("dossier:requirements_docx", args=[dteam.project.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "Verified by: " in text and "Kontrolleres ved" not in text
