@@ -46,9 +46,13 @@ def test_file_name_part_keeps_danish_letters():
     assert len(file_name_part("x" * 200)) == 60
 
 
-def test_an_evidence_download_keeps_its_danish_name(client, team):
+def test_an_evidence_download_keeps_its_danish_name(
+    client, team, django_capture_on_commit_callbacks
+):
     move_to(team, "legal")
-    answer(team, "legal.dpia", upload=pdf_upload("målinger på øen.pdf"))
+    # The file gets its real name when the upload's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(team, "legal.dpia", upload=pdf_upload("målinger på øen.pdf"))
     evidence = Evidence.objects.get(project=team.project)
     client.force_login(team.lawyer)
     response = client.get(reverse("evidence_download", args=[team.project.pk, evidence.pk]))
