@@ -8,12 +8,13 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from decisions.dated_data import source_title_in_language
 from decisions.panels import (
     CATEGORY_LABELS,
     classification_state,
     procurement_route_state,
 )
-from decisions.reasoning import in_language
+from decisions.reasoning import cite, in_language
 from procurement.gates import checklist_reasons, load_stage_status, next_step
 
 from .analysis import Query, contains_phrase, load_synonyms, words
@@ -99,7 +100,7 @@ def classification_answer(project) -> ProjectAnswer:
         _("FRIA required: %(answer)s") % {"answer": yes if result["fria_required"] else no},
     ]
     answer.lines += [
-        f"{step['article']}: {in_language(step['text_da'], step['text_en'])}"
+        f"{cite(step['article'])}: {in_language(step['text_da'], step['text_en'])}"
         for step in result["explanation"][:4]
     ]
     return answer
@@ -118,5 +119,7 @@ def procurement_answer(project) -> ProjectAnswer:
     else:
         answer.lines.append(in_language(route["note_da"], route["note_en"]))
         if route.get("source_title"):
-            answer.lines.append(_("Source: %(source)s") % {"source": route["source_title"]})
+            answer.lines.append(
+                _("Source: %(source)s") % {"source": source_title_in_language(route)}
+            )
     return answer

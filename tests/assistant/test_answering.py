@@ -101,6 +101,33 @@ def test_project_procurement_answer_asks_for_the_value_first(team):
     assert answer.project_answer.kind == "procurement"
 
 
+@pytest.mark.parametrize(
+    ("language", "source"), [("da", "Konkurrence- og Forbrugerstyrelsen"), ("en", "Danish CCA")]
+)
+def test_project_procurement_answer_names_its_source_in_the_readers_language(
+    team, monkeypatch, language, source
+):
+    from django.utils import translation
+
+    from assistant import project_answers
+
+    route = {
+        "note_da": "EU-udbud.",
+        "note_en": "EU tender.",
+        "source_title": "Konkurrence- og Forbrugerstyrelsen",
+        "source_title_en": "Danish CCA",
+    }
+    monkeypatch.setattr(
+        project_answers,
+        "procurement_route_state",
+        lambda project: {"route": route, "value_missing": False, "error": ""},
+    )
+    with translation.override(language):
+        lines = project_answers.procurement_answer(team.project).lines
+    assert lines[-1].endswith(source)
+    assert lines[0] == ("EU-udbud." if language == "da" else "EU tender.")
+
+
 def test_project_classification_answer_lists_questions_first(team):
     answer = answer_question("Er det højrisiko?", project=team.project, user=team.clinician)
     assert answer.project_answer.kind == "classification"
