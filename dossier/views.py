@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from procurement.downloads import file_name_part, set_download_name
+from procurement.forms import error_messages
 from procurement.models import Project
 from procurement.permissions import get_visible_project, require
 from procurement.project_page import project_context
@@ -25,13 +26,12 @@ from . import services
 from .forms import RequirementForm
 from .models import DossierVersion, Requirement
 from .tools import RequirementsListTool, requirements_panel, requirements_summary
-from .word import requirements_docx
+from .word import DOCX_TYPE, requirements_docx
 
 logger = logging.getLogger(__name__)
 
 PANEL = "dossier/partials/_panel.html"
 REQUIREMENTS_PANEL = RequirementsListTool.template_name
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 # --- the dossier tab -------------------------------------------------------------------------
@@ -108,10 +108,8 @@ def _panel_response(request, project, *, status=200, **panel) -> HttpResponse:
 
 
 def _form_errors_to_messages(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+    for error in error_messages(form):
+        messages.error(request, error)
 
 
 def _refused(request, project, exc: ValidationError) -> HttpResponse:

@@ -13,20 +13,29 @@ from procurement.models import Project
 from .models import Requirement
 from .requirements import format_percent
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-def requirements_docx(
-    project: Project, requirements: list[Requirement], *, summary: dict, at: datetime
-) -> bytes:
+
+def new_document(*, title: str, author: str):
+    """A Word document with the product's title, author and body font (Calibri 11 pt)."""
     from docx import Document
     from docx.shared import Pt
 
     document = Document()
-    document.core_properties.title = _("Requirements specification: %(title)s") % {
-        "title": project.title
-    }
-    document.core_properties.author = project.organisation.name
+    document.core_properties.title = title
+    document.core_properties.author = author
     document.styles["Normal"].font.name = "Calibri"
     document.styles["Normal"].font.size = Pt(11)
+    return document
+
+
+def requirements_docx(
+    project: Project, requirements: list[Requirement], *, summary: dict, at: datetime
+) -> bytes:
+    document = new_document(
+        title=_("Requirements specification: %(title)s") % {"title": project.title},
+        author=project.organisation.name,
+    )
 
     document.add_heading(_("Requirements specification"), level=0)
     document.add_paragraph(project.title).runs[0].bold = True

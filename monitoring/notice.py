@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from dossier.word import new_document
 from procurement.models import Project
 from validation.presentation import format_number
 
@@ -17,21 +18,13 @@ from .labels import rule_label
 from .metrics import METRICS
 from .models import Incident
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 def notice_docx(project: Project, incident: Incident, *, state, at: datetime) -> bytes:
-    from docx import Document
-    from docx.shared import Pt
-
     metric = METRICS[incident.metric]
-    document = Document()
-    document.core_properties.title = _("Notice to the provider: %(title)s") % {
-        "title": project.title
-    }
-    document.core_properties.author = project.organisation.name
-    document.styles["Normal"].font.name = "Calibri"
-    document.styles["Normal"].font.size = Pt(11)
+    document = new_document(
+        title=_("Notice to the provider: %(title)s") % {"title": project.title},
+        author=project.organisation.name,
+    )
     document.add_heading(_("Notice to the provider (AI Act, Art. 26(5))"), level=0)
     document.add_paragraph(_("DRAFT – to be checked and completed before it is sent.")).runs[
         0

@@ -13,6 +13,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dossier.word import DOCX_TYPE
+from procurement.forms import error_messages
 from procurement.models import Membership
 from procurement.permissions import get_visible_project, require, roles_of
 from procurement.project_page import project_context
@@ -23,7 +25,7 @@ from .forms import AssessForm, DecideForm, PeriodForm, PlanForm, UploadForm
 from .gate import gate_reasons_for
 from .labels import rule_label
 from .models import Incident, MonitoringPlan, Via
-from .notice import DOCX_TYPE, notice_docx
+from .notice import notice_docx
 from .parsing import CLASSIFICATION, FORMAT_HELP, FORMATS
 from .presentation import figures, incident_rows, metric_rows, permissions
 from .selectors import load_state, prefill
@@ -45,14 +47,6 @@ def _refused(request, project, errors, anchor: str = "") -> HttpResponse:
     for error in errors:
         messages.error(request, error)
     return _back(project, anchor)
-
-
-def _form_errors(form) -> list[str]:
-    out = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        out += [f"{label}: {error}" if label else str(error) for error in errors]
-    return out
 
 
 def _members(project):
@@ -134,7 +128,7 @@ def plan_propose(request: HttpRequest, project_id: int) -> HttpResponse:
     source = _source(request, state)
     form = _plan_form(project, source, request.POST)
     if not form.is_valid():
-        return _refused(request, project, _form_errors(form), "#plan")
+        return _refused(request, project, error_messages(form), "#plan")
     data = form.cleaned_data
     specs = [
         MetricSpec(
@@ -193,7 +187,7 @@ def period_add(request: HttpRequest, project_id: int) -> HttpResponse:
         return _refused(request, project, [_(services.NO_PLAN)])
     form = PeriodForm(request.POST, source=plan.source)
     if not form.is_valid():
-        return _refused(request, project, _form_errors(form), "#data")
+        return _refused(request, project, error_messages(form), "#data")
     values = {k: v for k, v in form.cleaned_data.items() if k != "period" and v not in ("", None)}
     try:
         result = services.ingest_period(
@@ -216,7 +210,7 @@ def upload(request: HttpRequest, project_id: int) -> HttpResponse:
     require(services.may_contribute(project, request.user))
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _refused(request, project, _form_errors(form), "#data")
+        return _refused(request, project, error_messages(form), "#data")
     file = form.cleaned_data["file"]
     try:
         results = services.upload_periods(
@@ -293,7 +287,7 @@ def assess(request: HttpRequest, project_id: int, incident_id: int) -> HttpRespo
     back = reverse("monitoring:incident", args=[project.pk, item.pk])
     form = AssessForm(request.POST)
     if not form.is_valid():
-        for error in _form_errors(form):
+        for error in error_messages(form):
             messages.error(request, error)
         return redirect(back)
     try:
@@ -314,7 +308,7 @@ def decide(request: HttpRequest, project_id: int, incident_id: int) -> HttpRespo
     back = reverse("monitoring:incident", args=[project.pk, item.pk])
     form = DecideForm(request.POST)
     if not form.is_valid():
-        for error in _form_errors(form):
+        for error in error_messages(form):
             messages.error(request, error)
         return redirect(back)
     try:

@@ -21,6 +21,16 @@ PLAIN_NUMBER = re.compile(r"^[+-]?\d{1,30}(\.\d{1,10})?$")
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}([.,])\d{3}(\1\d{3})*$")
 
 
+def error_messages(form: forms.BaseForm) -> list[str]:
+    """A form's errors as lines for the message area: "Label: error", or the error alone for
+    errors of the whole form."""
+    out = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        out += [f"{label}: {error}" if label else str(error) for error in errors]
+    return out
+
+
 def parse_decimal(text: str) -> Decimal | None:
     """A number as Danish or English users type it: 1.644.638,50 and 1,644,638.50 both work.
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from procurement import evidence_files
 from procurement.downloads import set_download_name
+from procurement.forms import error_messages
 from procurement.permissions import get_visible_project, require
 
 from . import services
@@ -42,14 +43,6 @@ def _refused(request, project, stage, errors) -> HttpResponse:
     return _back(project, stage)
 
 
-def _form_errors(form) -> list[str]:
-    out = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        out += [f"{label}: {error}" if label else str(error) for error in errors]
-    return out
-
-
 @login_required
 @require_POST
 def site_add(request: HttpRequest, project_id: int, stage_key: str) -> HttpResponse:
@@ -57,7 +50,7 @@ def site_add(request: HttpRequest, project_id: int, stage_key: str) -> HttpRespo
     require(services.may_contribute(project, request.user))
     form = SiteForm(request.POST)
     if not form.is_valid():
-        return _refused(request, project, stage, _form_errors(form))
+        return _refused(request, project, stage, error_messages(form))
     try:
         services.add_site(project=project, stage=stage, by=request.user, **form.cleaned_data)
     except ValidationError as exc:
@@ -73,7 +66,7 @@ def criterion_add(request: HttpRequest, project_id: int, stage_key: str) -> Http
     require(services.may_contribute(project, request.user))
     form = CriterionForm(request.POST)
     if not form.is_valid():
-        return _refused(request, project, stage, _form_errors(form))
+        return _refused(request, project, stage, error_messages(form))
     try:
         services.add_criterion(project=project, stage=stage, by=request.user, **form.cleaned_data)
     except ValidationError as exc:
@@ -94,7 +87,7 @@ def criterion_change(
     )
     form = CriterionForm(request.POST)
     if not form.is_valid():
-        return _refused(request, project, stage, _form_errors(form))
+        return _refused(request, project, stage, error_messages(form))
     try:
         services.change_criterion(
             project=project, stage=stage, criterion=criterion, by=request.user, **form.cleaned_data
@@ -138,7 +131,7 @@ def upload(request: HttpRequest, project_id: int, stage_key: str) -> HttpRespons
     require(services.may_contribute(project, request.user))
     form = UploadForm(request.POST, request.FILES, project=project)
     if not form.is_valid():
-        return _refused(request, project, stage, _form_errors(form))
+        return _refused(request, project, stage, error_messages(form))
     data = form.cleaned_data
     try:
         result = services.upload_results(
@@ -187,7 +180,7 @@ def override_record(request: HttpRequest, project_id: int, stage_key: str) -> Ht
     require(services.may_override(project, request.user, services.roles_of(project, request.user)))
     form = OverrideForm(request.POST)
     if not form.is_valid():
-        return _refused(request, project, stage, _form_errors(form))
+        return _refused(request, project, stage, error_messages(form))
     try:
         services.record_override(
             project=project,
