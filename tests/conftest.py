@@ -43,3 +43,23 @@ def force_login_without_throttling(monkeypatch):
             user_logged_in.connect(handle_user_logged_in)
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (browser, concurrency) ends with a flush of every table, the rows the
+    data migrations wrote included; put them back once its teardown is done, so that what runs
+    next in this process finds the database as `migrate` left it, whatever the order."""
+    yield
+    if nextitem is None:
+        return  # the session's end: the test database is gone by now
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server", "django_db_reset_sequences"} & set(names)
+    if transactional or (marker is not None and marker.kwargs.get("transaction")):
+        from pytest_django.plugin import blocking_manager_key
+
+        from tests.migration_data import restore_migration_data
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_migration_data()

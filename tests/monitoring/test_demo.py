@@ -1,21 +1,41 @@
 """The demo monitoring: TeleKOL's 18 generated months raise one alarm, whose incident is decided;
 the Ambient Scribe's hospitals wave has a plan. Labelled as generated throughout."""
 
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
+from checklists.loading import load_pathways
 from monitoring.models import Alarm, Incident, MonitoringPlan, PeriodData
 from monitoring.selectors import load_state
 from procurement.models import Project
+from tests.module_data import module_data
+
+EVIDENCE = Path(tempfile.mkdtemp(prefix="monitoring-demo-evidence-"))
+
+
+def seed():
+    with override_settings(DEBUG=True, EVIDENCE_ROOT=EVIDENCE):
+        load_pathways()
+        call_command("seed_demo")
+
+
+seeded_once = module_data(seed)
+
+
+@pytest.fixture(autouse=True)
+def evidence_root(settings):
+    """The demo's evidence files stay where the seed put them."""
+    settings.EVIDENCE_ROOT = EVIDENCE
 
 
 @pytest.fixture
-def seeded(db, settings):
-    from checklists.loading import load_pathways
-
+def seeded(db, settings, seeded_once):
+    """The demo, seeded once for this module (see tests/module_data.py)."""
     settings.DEBUG = True
-    load_pathways()
-    call_command("seed_demo")
 
 
 def test_telekol_has_18_generated_months_one_alarm_and_a_decided_incident(seeded):
