@@ -128,9 +128,33 @@ class ReasonForm(TransitionForm):
         self.fields["comment"].label = _("Reason")
 
 
+class BootstrapBoundField(forms.BoundField):
+    """A field whose widget carries Bootstrap 5's classes, the ones crispy-forms' bootstrap5 pack
+    gives it (`textarea form-control`, `form-control is-invalid` on a file input, ...), so that a
+    form can be laid out by a plain template (procurement/partials/_answer_form.html)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if isinstance(widget, forms.RadioSelect):
+            return attrs  # the template writes each option's classes
+        classes = [] if isinstance(widget, forms.FileInput) else [type(widget).__name__.lower()]
+        classes.append("form-control")
+        if self.errors:
+            classes.append("is-invalid")
+        attrs["class"] = " ".join(classes)
+        return attrs
+
+
 class AnswerForm(forms.Form):
     """The answer to one checklist item; its field depends on the item's answer type. `cleaned`
-    gives the value as stored (text), the justification and the upload."""
+    gives the value as stored (text), the justification and the upload.
+
+    The project page shows one per item, so it is laid out by a small template of its own
+    (procurement/partials/_answer_form.html, the markup of crispy-forms' bootstrap5 pack) rather
+    than by crispy-forms, whose nested templates cost most of the page's time."""
+
+    bound_field_class = BootstrapBoundField
 
     justification = forms.CharField(
         label=_("Justification"), required=False, widget=forms.Textarea(attrs={"rows": 2})
