@@ -108,6 +108,9 @@ class StageStatus:
     # The project's dates still to meet, from the registered deadline sources; only loaded when
     # asked for (`with_deadlines`), by the screens that show the "what now" sentence.
     deadlines: list["Deadline"] = field(default_factory=list)
+    # What a stage tool read to give its reasons (tool name -> its own object), so that the same
+    # page's panel of that tool shows what the gate was judged on without reading it again.
+    tool_data: dict[str, object] = field(default_factory=dict)
 
     @property
     def applicable_items(self) -> list[ItemStatus]:

@@ -1,8 +1,11 @@
-"""The project page lays out each item's answer form with a template of its own, not with
-crispy-forms (whose nested templates cost most of the page's time). Its markup must stay the one
-crispy-forms' bootstrap5 pack writes, which the page's script, the browser tests and assistive
-technology rely on: names, ids, labels, legends, required markers, aria attributes, error texts,
-Bootstrap classes. Compared here for every answer type, empty, filled, wrong and refused."""
+"""The project page lays out each item's answer form and the validation panel's forms with a
+template of its own (partials/bootstrap5_form.html), not with crispy-forms, whose nested templates
+cost most of the page's time. The markup must stay the one crispy-forms' bootstrap5 pack writes,
+which the page's script, the browser tests and assistive technology rely on: names, ids, labels,
+legends, required markers, aria attributes, error texts, help texts, Bootstrap classes. Compared
+here for every answer type and every validation form: empty, filled, refused, taken."""
+
+from types import SimpleNamespace
 
 import pytest
 from django import forms
@@ -14,16 +17,13 @@ from django.test.html import parse_html
 from checklists.loading import discover_files, load_pathways
 from checklists.models import ChecklistItem
 from checklists.roles import AnswerType
-from procurement.forms import AnswerForm
+from procurement.forms import AnswerForm, ReasonForm, ReturnForm, TransitionForm
 from tests.module_data import module_data
+from validation.criteria import METRIC_CHOICES
+from validation.forms import CriterionForm, OverrideForm, SiteForm, UploadForm, WithdrawForm
+from validation.kinds import Direction, JudgedOn, SiteKind
 
 shipped_once = module_data(lambda: load_pathways(discover_files()))
-
-
-class PlainAnswerForm(AnswerForm):
-    """The same form as crispy-forms sees it: Django's own bound fields, no classes added."""
-
-    bound_field_class = forms.BoundField
 
 
 CRISPY = Template("{% load crispy_forms_tags %}{{ form|crispy }}")
@@ -90,13 +90,103 @@ def test_answer_form_markup_is_crispy_bootstrap5s(shipped_once):
     items = _items()
     assert set(items) == set(AnswerType.values), "every answer type is compared"
     for kind, item in items.items():
-        for (state, form), (_, plain) in zip(
-            _forms(item, AnswerForm), _forms(item, PlainAnswerForm), strict=True
+        for (state, form), (_, theirs_form) in zip(
+            _forms(item, AnswerForm), _forms(item, plain(AnswerForm)), strict=True
         ):
-            ours = render_to_string("procurement/partials/_answer_form.html", {"form": form})
-            theirs = CRISPY.render(Context({"form": plain}))
+            ours = render_to_string("partials/bootstrap5_form.html", {"form": form})
+            theirs = CRISPY.render(Context({"form": theirs_form}))
             assert parse_html(ours) == parse_html(theirs), f"{kind}, {state}:\n{ours}\n{theirs}"
-            if form.errors:
+            if form.errors:  # every error is shown
                 for errors in form.errors.values():
                     for error in errors:
                         assert str(error) in ours or error.replace("'", "&#x27;") in ours
+
+
+def plain(form_class):
+    """The same form as crispy-forms sees it: Django's own bound fields, no classes added."""
+    return type(
+        f"Plain{form_class.__name__}", (form_class,), {"bound_field_class": forms.BoundField}
+    )
+
+
+METRIC = METRIC_CHOICES[0][0]
+
+
+class _Project:
+    """Stands in for a project in its third stage: what ReturnForm reads of it."""
+
+    @staticmethod
+    def earlier_stages():
+        return [
+            SimpleNamespace(key="need", name="Behov"),
+            SimpleNamespace(key="legal", name="Jura"),
+        ]
+
+
+EARLIER = _Project()
+VALIDATION_FORMS = [
+    # (form, keyword arguments, data it refuses, data it takes)
+    (
+        SiteForm,
+        {},
+        {"name": "", "kind": "nope", "wave": "99"},
+        {"name": "A", "kind": SiteKind.values[0], "wave": "1"},
+    ),
+    (
+        CriterionForm,
+        {"auto_id": "id_criterion7_%s", "initial": {"metric": METRIC, "every_group": True}},
+        {
+            "metric": "x",
+            "direction": "x",
+            "threshold": "high",
+            "judged_on": "x",
+            "every_group": "on",
+        },
+        {
+            "metric": METRIC,
+            "direction": Direction.values[0],
+            "threshold": "0,85",
+            "judged_on": JudgedOn.values[0],
+        },
+    ),
+    (WithdrawForm, {"auto_id": "id_withdraw7_%s"}, None, {"reason": "Forkert"}),
+    (UploadForm, {"project": None}, {"kind": "x", "threshold": "2"}, None),
+    (
+        OverrideForm,
+        {},
+        {"justification": "for kort"},
+        {"justification": "Lang nok, over tyve tegn."},
+    ),
+    # The decision panel's forms (approve, return, retire, stop, reopen).
+    (TransitionForm, {"auto_id": "id_approve_%s"}, None, {"comment": "Godkendt"}),
+    (ReasonForm, {"auto_id": "id_stop_%s"}, {"comment": ""}, {"comment": "Stoppet"}),
+    (
+        ReturnForm,
+        {"project": EARLIER},
+        {"target": "x", "comment": ""},
+        {"target": "need", "comment": "Tilbage"},
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form_class, kwargs, wrong, right", VALIDATION_FORMS)
+def test_validation_panel_form_markup_is_crispy_bootstrap5s(form_class, kwargs, wrong, right):
+    states = [("empty", None, {})] + [
+        (name, data, {}) for name, data in [("refused", wrong), ("taken", right)] if data
+    ]
+    if form_class is UploadForm:
+        upload = SimpleUploadedFile("r.csv", b"a,b\n", "text/csv")
+        states.append(("file given, refused", {"kind": "x"}, {"file": upload}))
+    for state, data, files in states:
+        ours, theirs = (
+            form_class(data, files or None, **kwargs),
+            plain(form_class)(data, files or None, **kwargs),
+        )
+        if data is not None:
+            assert ours.is_valid() == (state == "taken") == theirs.is_valid(), (state, ours.errors)
+        mine = render_to_string("partials/bootstrap5_form.html", {"form": ours})
+        crispy = CRISPY.render(Context({"form": theirs}))
+        assert parse_html(mine) == parse_html(crispy), (
+            f"{form_class.__name__}, {state}:\n{mine}\n{crispy}"
+        )
