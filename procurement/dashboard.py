@@ -48,7 +48,7 @@ def dashboard_context(user) -> dict:
         .select_related("approval_requested_by")
         .prefetch_related("pathway__stages")
     )
-    statuses = load_stage_statuses(projects, with_deadlines=True)
+    statuses = load_stage_statuses(projects, with_deadlines=True, overview=True)
     rows = []
     for project in projects:
         status = statuses[project.pk]
@@ -76,6 +76,7 @@ def dashboard_context(user) -> dict:
     for extension in ROW_EXTENSIONS:
         extension(user, rows)
     return {
+        "projects": projects,  # for the page's other panels (the latest dossiers)
         "rows": rows,
         "approvals": [row for row in rows if row.awaits_my_approval],
         "todo": [

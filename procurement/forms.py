@@ -77,6 +77,39 @@ def pathway_summary(pathway: Pathway) -> str:
     return f"{first_sentence(pathway.description)} {stages}".strip()
 
 
+class BootstrapBoundField(forms.BoundField):
+    """A field whose widget carries the Bootstrap 5 classes crispy-forms' bootstrap5 pack gives it
+    (`textarea form-control`, `select form-select`, `checkboxinput form-check-input`, a file input's
+    `form-control`, plus `is-invalid`), so that a form shown many times on a page can be laid out
+    by the plain template partials/bootstrap5_form.html in the same markup."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if isinstance(widget, forms.RadioSelect):
+            return attrs  # the template writes each option's classes
+        name = type(widget).__name__.lower()
+        if isinstance(widget, forms.CheckboxInput):
+            classes = [name, "form-check-input"]
+        elif isinstance(widget, forms.Select):
+            classes = [name, "form-select"]
+        elif isinstance(widget, forms.FileInput):
+            classes = ["form-control"]
+        else:
+            classes = [name, "form-control"]
+        classes = widget.attrs.get("class", "").split() + classes
+        if self.errors:
+            classes.append("is-invalid")
+        attrs["class"] = " ".join(dict.fromkeys(classes))
+        return attrs
+
+
+class BootstrapForm(forms.Form):
+    """A form laid out by partials/bootstrap5_form.html rather than by crispy-forms."""
+
+    bound_field_class = BootstrapBoundField
+
+
 class ProjectForm(forms.ModelForm):
     pathway = forms.ModelChoiceField(
         queryset=Pathway.objects.none(),
@@ -151,7 +184,7 @@ class MemberForm(forms.Form):
         return cleaned
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(BootstrapForm):
     comment = forms.CharField(
         label=_("Reason or comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -174,9 +207,13 @@ class ReasonForm(TransitionForm):
         self.fields["comment"].label = _("Reason")
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(BootstrapForm):
     """The answer to one checklist item; its field depends on the item's answer type. `cleaned`
-    gives the value as stored (text), the justification and the upload."""
+    gives the value as stored (text), the justification and the upload.
+
+    The project page shows one per item, so it is laid out by partials/bootstrap5_form.html (the
+    markup of crispy-forms' bootstrap5 pack), not by crispy-forms, whose nested templates cost
+    most of the page's time."""
 
     justification = forms.CharField(
         label=_("Justification"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -111,6 +111,9 @@ class StageStatus:
     # The project's dates still to meet, from the registered deadline sources; only loaded when
     # asked for (`with_deadlines`), by the screens that show the "what now" sentence.
     deadlines: list["Deadline"] = field(default_factory=list)
+    # What a stage tool read to give its reasons (tool name -> its own object), so that the same
+    # page's panel of that tool shows what the gate was judged on without reading it again.
+    tool_data: dict[str, object] = field(default_factory=dict)
 
     @property
     def applicable_items(self) -> list[ItemStatus]:
@@ -229,10 +232,14 @@ def load_stage_statuses(
     stage_for: dict[int, Stage] | None = None,
     *,
     with_deadlines: bool = False,
+    overview: bool = False,
 ) -> dict[int, StageStatus]:
     """The status of each project's current stage (or of the stage given in `stage_for`) in a
     fixed number of queries (five), however many projects, items and answers there are; with
-    `with_deadlines`, also the projects' open deadlines (the sources' queries on top)."""
+    `with_deadlines`, also the projects' open deadlines (the sources' queries on top).
+
+    With `overview` (the dashboard), the answers come without their evidence and author and the
+    sign-offs without their signer: what the gate judges, not what a page shows of an answer."""
     from .models import Membership
 
     project_ids = [project.pk for project in projects]
@@ -257,14 +264,20 @@ def load_stage_statuses(
         if pathway_id == pathway_of[project_id]:  # else archived, from an earlier version
             values_by_project[project_id][key] = value
     answers_by_project: dict[int, dict[int, Answer]] = defaultdict(dict)
-    for answer in Answer.objects.filter(
+    answers = Answer.objects.filter(
         project_id__in=project_ids, item__stage_id__in=set(stage_ids.values())
-    ).select_related("evidence", "answered_by"):
+    )
+    if not overview:
+        answers = answers.select_related("evidence", "answered_by")
+    for answer in answers:
         answers_by_project[answer.project_id][answer.item_id] = answer
     signoffs_by_project: dict[int, list[SignOff]] = defaultdict(list)
-    for signoff in SignOff.objects.filter(
+    signoffs = SignOff.objects.filter(
         project_id__in=project_ids, item__stage_id__in=set(stage_ids.values())
-    ).select_related("user", "item"):
+    ).annotate(stage_id=F("item__stage_id"))
+    if not overview:
+        signoffs = signoffs.select_related("user", "item")
+    for signoff in signoffs:
         signoffs_by_project[signoff.project_id].append(signoff)
 
     notices = load_return_notices(project_ids)
@@ -278,7 +291,7 @@ def load_stage_statuses(
                 items_by_stage.get(stage_id, []),
                 answers_by_project[project.pk],
                 values_by_project[project.pk],
-                [s for s in signoffs_by_project[project.pk] if s.item.stage_id == stage_id],
+                [s for s in signoffs_by_project[project.pk] if s.stage_id == stage_id],
             )
             if stage_id
             else [],

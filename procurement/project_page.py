@@ -4,8 +4,10 @@ and the same context can feed other presentations (the dossier, later)."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.utils.formats import date_format, number_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from checklists.extensions import TOOLS
@@ -181,7 +183,8 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         "memberships": project.memberships.select_related("user").order_by(
             "role", "user__first_name"
         ),
-        "archived_answers": archived_answers(project),
+        # Only the history and pathway-change tabs show them: read when a template does.
+        "archived_answers": SimpleLazyObject(partial(archived_answers, project)),
         "newer_version": project.pathway.newer_versions().first()
         if may_change_pathway(project, user)
         else None,

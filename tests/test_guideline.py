@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 import yaml
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -60,6 +61,47 @@ def test_guide_index_and_unknown_pathway(client, shipped):
 def test_guide_page_queries_are_bounded(client, shipped, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         client.get(reverse("guide", args=[DEFAULT]))
+
+
+def test_guideline_is_rendered_once_per_version_and_language(
+    client, shipped, django_assert_num_queries
+):
+    """The published guideline is cached per version and language; the page around it is not."""
+    cache.clear()
+    first = client.get(reverse("guide", args=[DEFAULT])).content.decode()
+    english = client.get(reverse("guide", args=[DEFAULT]), HTTP_ACCEPT_LANGUAGE="en")
+    with django_assert_num_queries(1):  # the published versions, not the stages and items
+        again = client.get(reverse("guide", args=[DEFAULT])).content.decode()
+    article = slice(first.index("<article"), first.index("</article>"))
+    assert again[article] == first[article]
+    stage = shipped.stages.first()
+    assert stage.name_da in again and stage.name_en not in again
+    assert stage.name_en in english.content.decode()
+    printable = client.get(reverse("guide", args=[DEFAULT]) + "?print=1").content.decode()
+    assert "guide-print" in printable and "guide-print" not in again
+    v1 = client.get(reverse("guide_version", args=[DEFAULT, 1])).content.decode()
+    assert "version 1" in v1 and f"version {shipped.version}" not in v1
+
+
+def test_cached_guideline_follows_the_published_versions(client, shipped):
+    """Publishing or withdrawing a version changes the links of every cached page at once."""
+    cache.clear()
+    old_link = reverse("guide_version", args=[DEFAULT, 1])
+    assert old_link in client.get(reverse("guide", args=[DEFAULT])).content.decode()
+    Pathway.objects.filter(slug=DEFAULT, version=1).update(is_published=False)
+    assert old_link not in client.get(reverse("guide", args=[DEFAULT])).content.decode()
+    assert client.get(old_link).status_code == 404
+
+
+def test_cached_guideline_keeps_each_readers_own_header(client, shipped, team):
+    cache.clear()
+    client.force_login(team.clinician)
+    signed_in = client.get(reverse("guide", args=[DEFAULT])).content.decode()
+    assert str(team.clinician) in signed_in and reverse("logout") in signed_in
+    client.logout()
+    anonymous = client.get(reverse("guide", args=[DEFAULT])).content.decode()
+    assert str(team.clinician) not in anonymous and reverse("logout") not in anonymous
+    assert shipped.stages.first().name_da in anonymous
 
 
 def test_stage_page_links_to_its_guideline(client, team):

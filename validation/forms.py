@@ -1,7 +1,10 @@
-"""Forms validate; the services write."""
+"""Forms validate; the services write. They are laid out by partials/bootstrap5_form.html (the
+validation panel shows two per criterion on the project page)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from procurement.forms import BootstrapForm
 
 from .criteria import METRIC_CHOICES
 from .kinds import Direction, JudgedOn, SiteKind, UploadKind
@@ -22,7 +25,7 @@ class LenientDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
-class SiteForm(forms.Form):
+class SiteForm(BootstrapForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Hospital or practice"), choices=SiteKind.choices)
     department = forms.CharField(label=_("Department"), max_length=200, required=False)
@@ -35,7 +38,7 @@ class SiteForm(forms.Form):
     )
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(BootstrapForm):
     metric = forms.ChoiceField(label=_("Metric"), choices=METRIC_CHOICES)
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
     threshold = LenientDecimalField(label=_("Threshold"), max_digits=12, decimal_places=4)
@@ -58,7 +61,7 @@ class CriterionForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(BootstrapForm):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -67,7 +70,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class UploadForm(forms.Form):
+class UploadForm(BootstrapForm):
     site = forms.ModelChoiceField(label=_("Site"), queryset=EvaluationSite.objects.none())
     kind = forms.ChoiceField(label=_("Kind of results"), choices=UploadKind.choices)
     file = forms.FileField(
@@ -92,7 +95,7 @@ class UploadForm(forms.Form):
         self.fields["site"].queryset = EvaluationSite.objects.filter(project=project)
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(BootstrapForm):
     justification = forms.CharField(
         label=_("Justification"),
         min_length=20,

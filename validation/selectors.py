@@ -1,7 +1,7 @@
 """Reading a phase's validation state: the one place the gate, the panel, the dossier and the
 services get it from, in a fixed number of queries."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from .criteria import (
@@ -104,14 +104,22 @@ def load_phase_state(project, phase: str, *, with_events: bool = True) -> PhaseS
             "recorded_by", "signed_off_by"
         )
     )
-    events = []
-    if with_events:
-        events = list(
-            AuditEvent.objects.filter(project=project, phase__in=[phase, ""]).select_related("by")
-        )
+    events = load_events(project, phase) if with_events else []
     return PhaseState(
         phase, sites, history, criteria, uploads, results, verdicts, overrides, events
     )
+
+
+def load_events(project, phase: str) -> list[AuditEvent]:
+    """The phase's audit events (and the project's own, phase ""), oldest first."""
+    return list(
+        AuditEvent.objects.filter(project=project, phase__in=[phase, ""]).select_related("by")
+    )
+
+
+def with_events(state: PhaseState, project) -> PhaseState:
+    """A state read without its events (for the gate), with them."""
+    return replace(state, events=load_events(project, state.phase))
 
 
 def compute_results(project, phase: str, kinds: list[str] | None = None) -> dict:

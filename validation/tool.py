@@ -14,7 +14,7 @@ from .kinds import UploadKind, phase_for_stage_key
 from .parsing import FORMAT_HELP
 from .presentation import describe_event, phase_label
 from .report import build_sections, criterion_rows, overall_status
-from .selectors import PhaseState, load_phase_state, spec_of, verdict_snapshot
+from .selectors import PhaseState, load_phase_state, spec_of, verdict_snapshot, with_events
 from .services import CONTRIBUTOR_ROLES, may_override, may_sign_off_override
 
 NAME = "validation"
@@ -96,10 +96,16 @@ class ValidationTool:
 
     def gate_reasons(self, *, project, stage, status) -> list[Reason]:
         state = load_phase_state(project, phase_for_stage_key(stage.key), with_events=False)
+        status.tool_data[self.name] = state  # the panel on the same page shows this state
         return gate_reasons_for(state)
 
     def context(self, *, project, stage, user, status) -> dict:
-        return panel_context(project=project, stage=stage, user=user, roles=status.roles_of(user))
+        state = status.tool_data.get(self.name)
+        if not isinstance(state, PhaseState) or state.phase != phase_for_stage_key(stage.key):
+            state = None
+        return panel_context(
+            project=project, stage=stage, user=user, roles=status.roles_of(user), state=state
+        )
 
     def dossier_data(self, *, project, stage) -> dict | None:
         state = load_phase_state(project, phase_for_stage_key(stage.key))
@@ -116,9 +122,13 @@ def _urls(project, stage) -> dict:
     }
 
 
-def panel_context(*, project, stage, user, roles: set[str]) -> dict:
+def panel_context(
+    *, project, stage, user, roles: set[str], state: PhaseState | None = None
+) -> dict:
+    """The panel's context; `state` is the phase's state as the gate just read it (without its
+    events), when the caller has it."""
     phase = phase_for_stage_key(stage.key)
-    state = load_phase_state(project, phase)
+    state = load_phase_state(project, phase) if state is None else with_events(state, project)
     current = project.current_stage
     is_current = project.is_active and current is not None and current.pk == stage.pk
     contributor = is_current and (user.pk == project.owner_id or bool(roles & CONTRIBUTOR_ROLES))

@@ -6,6 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.validation.helpers import (
@@ -183,6 +185,25 @@ def test_the_panel_shows_criteria_results_and_plots(vteam, client):
         assert "<table" in block  # the data table for screen readers
     # A member without a contributing role sees no forms.
     assert url(vteam, "upload") not in html
+
+
+def test_the_page_reads_the_phase_once_for_the_gate_and_the_panel(vteam, client):
+    """The gate's reasons and the panel come from one reading of the phase's state."""
+    add_criterion(vteam, metric="auroc", threshold="0.7")
+    upload(vteam, add_site(vteam))
+    client.force_login(vteam.clinician)
+    tables = {
+        model._meta.db_table: 0 for model in (Criterion, ResultUpload, EvaluationSite, Override)
+    }
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(stage_page(vteam)).content.decode()
+    for query in queries.captured_queries:
+        for table in tables:
+            tables[table] += f'FROM "{table}" ' in query["sql"] + " "
+    assert tables[Criterion._meta.db_table] == 1, tables
+    assert tables[ResultUpload._meta.db_table] == 1, tables
+    assert tables[Override._meta.db_table] == 1, tables
+    assert 'data-verdict="met"' in html and url(vteam, "upload") in html
 
 
 def test_contributors_see_the_forms(vteam, client):
