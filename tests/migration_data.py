@@ -13,7 +13,7 @@ from decisions.models import DatedValue
 
 
 def seed_dated_values() -> None:
-    """The decision helpers' dated figures (decisions migrations 0002–0004), if they are gone."""
+    """The decision helpers' dated figures (decisions migrations 0002–0005), if they are gone."""
     if not DatedValue.objects.exists():
         migration = importlib.import_module("decisions.migrations.0002_seed_dated_values")
         for fact in migration.FACTS:
@@ -22,6 +22,8 @@ def seed_dated_values() -> None:
         amendment.amend(django_apps, None)
         thresholds = importlib.import_module("decisions.migrations.0004_eu_thresholds_2026_27")
         thresholds.seed(django_apps, None)
+        titles = importlib.import_module("decisions.migrations.0005_dated_value_source_title_en")
+        titles.to_danish(django_apps, None)
 
 
 def restore_migration_data() -> None:

@@ -22,13 +22,15 @@ from typing import Any
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from tests.migration_data import restore_migration_data
 
 
-def module_data(setup: Callable[[], Any]):
-    """A module-scoped fixture whose value is what `setup()` returns."""
+def module_data(setup: Callable[[], Any], **settings: Any):
+    """A module-scoped fixture whose value is what `setup()` returns, run with `settings`
+    overridden (`override_settings`) until its on-commit callbacks have run too, so that a file
+    an upload publishes on commit lands where the setup put it."""
 
     @pytest.fixture(scope="module")
     def fixture(django_db_setup, django_db_blocker):
@@ -43,7 +45,10 @@ def module_data(setup: Callable[[], Any]):
                 # What would run when the data were committed (files get their real names,
                 # mail is queued) runs when `setup` is done, as in a test of its own that
                 # captures its on-commit callbacks.
-                with TestCase.captureOnCommitCallbacks(using=DEFAULT_DB_ALIAS, execute=True):
+                with (
+                    override_settings(**settings),
+                    TestCase.captureOnCommitCallbacks(using=DEFAULT_DB_ALIAS, execute=True),
+                ):
                     value = setup()
             except BaseException:
                 transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)

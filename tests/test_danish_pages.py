@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -59,12 +58,11 @@ EVIDENCE = Path(tempfile.mkdtemp(prefix="danish-pages-evidence-"))
 
 
 def seed():
-    with override_settings(DEBUG=False, EVIDENCE_ROOT=EVIDENCE):
-        load_pathways()
-        call_command("seed_demo", "--force")
+    load_pathways()
+    call_command("seed_demo", "--force")
 
 
-demo = module_data(seed)
+demo = module_data(seed, DEBUG=False, EVIDENCE_ROOT=EVIDENCE)
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 
 from accounts.models import User
 from checklists.loading import load_pathways
@@ -27,12 +26,11 @@ EVIDENCE = Path(tempfile.mkdtemp(prefix="demo-evidence-"))
 def seed_without_debug():
     """The seed as `--force` runs it with DEBUG off (test_idempotent runs it again with DEBUG on,
     the way `make run` does)."""
-    with override_settings(DEBUG=False, EVIDENCE_ROOT=EVIDENCE):
-        load_pathways()
-        call_command("seed_demo", "--force")
+    load_pathways()
+    call_command("seed_demo", "--force")
 
 
-seeded_once = module_data(seed_without_debug)
+seeded_once = module_data(seed_without_debug, DEBUG=False, EVIDENCE_ROOT=EVIDENCE)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from django.utils import translation
 
 from accounts.models import User
@@ -16,12 +15,11 @@ from tests.module_data import module_data
 
 
 def seed():
-    with override_settings(DEBUG=True):
-        load_pathways()
-        call_command("seed_demo")
+    load_pathways()
+    call_command("seed_demo")
 
 
-seeded_once = module_data(seed)
+seeded_once = module_data(seed, DEBUG=True)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pikepdf
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext, override, pgettext
 
@@ -30,17 +30,16 @@ SETTINGS = {"EVIDENCE_ROOT": FILES / "evidence", "DOSSIER_ROOT": FILES / "dossie
 
 
 def render_once():
-    with override_settings(**SETTINGS):
-        team = full_journey(make_team(load_dossier_pathway()))
-        client = Client()
-        client.force_login(team.procurement)
-        response = client.post(reverse("dossier:generate", args=[team.project.pk]))
-        assert response.status_code == 302
-        version = DossierVersion.objects.get(project=team.project)
-        return team, version.pk
+    team = full_journey(make_team(load_dossier_pathway()))
+    client = Client()
+    client.force_login(team.procurement)
+    response = client.post(reverse("dossier:generate", args=[team.project.pk]))
+    assert response.status_code == 302
+    version = DossierVersion.objects.get(project=team.project)
+    return team, version.pk
 
 
-shared = module_data(render_once)
+shared = module_data(render_once, **SETTINGS)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 
 from checklists.loading import load_pathways
 from monitoring.models import Alarm, Incident, MonitoringPlan, PeriodData
@@ -18,12 +17,11 @@ EVIDENCE = Path(tempfile.mkdtemp(prefix="monitoring-demo-evidence-"))
 
 
 def seed():
-    with override_settings(DEBUG=True, EVIDENCE_ROOT=EVIDENCE):
-        load_pathways()
-        call_command("seed_demo")
+    load_pathways()
+    call_command("seed_demo")
 
 
-seeded_once = module_data(seed)
+seeded_once = module_data(seed, DEBUG=True, EVIDENCE_ROOT=EVIDENCE)
 
 
 @pytest.fixture(autouse=True)
