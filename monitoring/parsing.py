@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -24,6 +23,7 @@ from validation.parsing import (
     csv_rows,
     normalise_header,
     read_number,
+    refuse_too_large_or_empty,
     xlsx_rows,
 )
 
@@ -163,15 +163,7 @@ def parse_periods(
 ) -> list[PeriodRow]:
     """The periods of an uploaded file in file order, checked cell by cell, or a ParseError
     naming every problem (up to MAX_REPORTED_ERRORS) by row and column."""
-    if len(data) > max_bytes:
-        raise ParseError(
-            [
-                _("The file is too large (%(size)s). The limit is %(limit)s.")
-                % {"size": filesizeformat(len(data)), "limit": filesizeformat(max_bytes)}
-            ]
-        )
-    if not data.strip():
-        raise ParseError([_("The file is empty.")])
+    refuse_too_large_or_empty(data, max_bytes)
     extension = Path(filename).suffix.lower().lstrip(".")
     if extension == "xlsx":
         rows = xlsx_rows(data, MAX_PERIODS)

@@ -400,6 +400,19 @@ def xlsx_rows(data: bytes, max_rows: int = MAX_ROWS) -> Iterator[list]:
     yield from rows
 
 
+def refuse_too_large_or_empty(data: bytes, max_bytes: int | None) -> None:
+    """The first checks of every upload, before anything is parsed."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise ParseError(
+            [
+                _("The file is too large (%(size)s). The limit is %(limit)s.")
+                % {"size": filesizeformat(len(data)), "limit": filesizeformat(max_bytes)}
+            ]
+        )
+    if not data.strip():
+        raise ParseError([_("The file is empty.")])
+
+
 def parse_upload(
     data: bytes,
     filename: str,
@@ -410,15 +423,7 @@ def parse_upload(
 ) -> ParsedTable:
     """The rows of an uploaded CSV or XLSX file, checked cell by cell. Raises ParseError with
     every problem found (up to MAX_REPORTED_ERRORS) and nothing else."""
-    if max_bytes is not None and len(data) > max_bytes:
-        raise ParseError(
-            [
-                _("The file is too large (%(size)s). The limit is %(limit)s.")
-                % {"size": filesizeformat(len(data)), "limit": filesizeformat(max_bytes)}
-            ]
-        )
-    if not data.strip():
-        raise ParseError([_("The file is empty.")])
+    refuse_too_large_or_empty(data, max_bytes)
     extension = Path(filename).suffix.lower().lstrip(".")
     if extension not in EXTENSIONS:
         raise ParseError([_("Upload a CSV or an Excel (.xlsx) file.")])
