@@ -219,3 +219,14 @@ def test_the_new_project_form_starts_on_the_full_pathway(db, demo, client):
     assert options[full.pk].startswith("Standardforløbet for indkøb")
     assert options[fast.pk].startswith("Et kort forløb")
     assert all(summary.count(". ") == 1 for summary in options.values())  # one sentence + count
+
+
+def test_the_project_header_and_the_guide_index_show_no_version_numbers(db, demo, client):
+    """Versions are developer language (issue 19): the pathway is named, not numbered."""
+    client.force_login(User.objects.get(username="kliniker"))
+    pages = [reverse("guide_index")] + [
+        reverse("project_detail", args=[project.pk]) for project in Project.objects.all()
+    ]
+    for path in pages:
+        text = visible_text(client.get(path, HTTP_ACCEPT_LANGUAGE="da"))
+        assert not re.search(r"\(v\d+\)", text), path
