@@ -214,6 +214,8 @@ def gate_panel(project: Project, status: StageStatus) -> dict:
     notice = status.latest_return
     if not project.is_active:
         headline = _("The project is %(state)s.") % {"state": project.state_label.lower()}
+    elif reasons and project.next_stage() is None:
+        headline = _("Still open in this last stage (there is no approval here):")
     elif reasons:
         headline = _("Before this stage can be approved:")
     elif project.approval_requested_by_id:

@@ -491,3 +491,20 @@ def test_404_page_is_friendly(client, team):
     response = client.get(url("project_detail", team))
     assert response.status_code == 404
     assert "kun synlige for deres team" in response.content.decode()
+
+
+def test_the_last_stage_says_what_is_open_without_promising_an_approval(team):
+    """Issue 19: the monitoring stage has nothing to approve, so its panel does not say "before
+    this stage can be approved"."""
+    from django.utils import translation
+
+    from procurement.gates import load_stage_status
+    from procurement.project_page import gate_panel
+    from tests.personas import move_to
+
+    move_to(team, "monitoring")
+    project = team.reload()
+    with translation.override("da"):
+        panel = gate_panel(project, load_stage_status(project))
+    assert panel["reasons"], "the test pathway's last stage has an open item"
+    assert panel["headline"] == "Åbent i den sidste fase (her er intet at godkende):"
