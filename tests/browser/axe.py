@@ -29,6 +29,13 @@ def axe_problems(page: Page, label: str = "page", *, open_details: bool = True) 
     Collapsed <details> are opened first so that axe checks what is inside them too."""
     if open_details:
         page.locator("details").evaluate_all("all => all.forEach(d => { d.open = true; })")
+    # Colours are judged at rest: a button still fading from its pressed colour (Bootstrap's
+    # 0.15 s transitions) has a contrast of neither its states.
+    page.wait_for_function(
+        "() => document.getAnimations()"
+        ".every(a => !(a instanceof CSSTransition) || a.playState !== 'running')",
+        timeout=5000,
+    )
     # From the app's own static files: an inline copy would be refused by the page's CSP.
     origin = "/".join(page.url.split("/")[:3])
     page.add_script_tag(url=f"{origin}/static/vendor/axe/axe.min.js")
