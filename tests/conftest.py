@@ -63,3 +63,16 @@ def pytest_runtest_teardown(item, nextitem):
 
         with item.config.stash[blocking_manager_key].unblock():
             restore_migration_data()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (Danish) and leaves no other behind: a request
+    in English or a mail in the recipient's language activates it in the thread, and the next
+    test in the same process would otherwise read English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
