@@ -111,6 +111,7 @@ class StageStatus:
     # The project's dates still to meet, from the registered deadline sources; only loaded when
     # asked for (`with_deadlines`), by the screens that show the "what now" sentence.
     deadlines: list["Deadline"] = field(default_factory=list)
+    deadlines_loaded: bool = False
     # What a stage tool read to give its reasons (tool name -> its own object), so that the same
     # page's panel of that tool shows what the gate was judged on without reading it again.
     tool_data: dict[str, object] = field(default_factory=dict)
@@ -219,6 +220,7 @@ def load_deadlines(projects: list[Project], statuses: dict[int, StageStatus]) ->
     stage: a source judges from them which of its items are done)."""
     for status in statuses.values():
         status.deadlines = []
+        status.deadlines_loaded = True
     for source in DEADLINE_SOURCES:
         for project_id, found in source(projects, statuses).items():
             if project_id in statuses:

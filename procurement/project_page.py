@@ -174,6 +174,7 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         "rows": [row for row in rows if row.status.applicable],
         "hidden_count": sum(1 for row in rows if not row.status.applicable),
         "status": status,
+        "current_status": current_status,
         "gate": gate_panel(project, current_status),
         "return_notice": current_status.latest_return,
         "actions": _actions(project, current_status, user),

@@ -128,6 +128,20 @@ def test_the_project_page_and_the_dashboard_show_it(client, team):
     assert 'data-overdue="true"' in dashboard
 
 
+def test_the_overdue_box_reads_a_status_loaded_with_its_deadlines(team, django_assert_num_queries):
+    """The project page loads the deadlines once (for "what now"); the box at the top of the
+    page reads them from that status and asks the database nothing more."""
+    from notifications.templatetags.deadline_tags import project_overdue
+
+    assign(team, "need.problem", team.lawyer, days(-2))
+    project = team.reload()
+    loaded = load_stage_status(project, with_deadlines=True)
+    with django_assert_num_queries(0):
+        from_status = project_overdue(project, loaded)["overdue"]
+    queried = project_overdue(project, load_stage_status(project))["overdue"]
+    assert [d.due for d in from_status] == [d.due for d in queried] == [days(-2)]
+
+
 def test_a_stopped_project_has_nothing_overdue(team):
     from procurement.transitions import perform_transition
 
