@@ -19,10 +19,14 @@ from checklists.models import ChecklistItem, Stage
 # Sets that do not yet meet every target, with the figures that miss. Strict: the test fails as
 # soon as the set meets them, so the mark cannot outlive the gap. Never tune on the held-out sets
 # to remove a mark; improve the assistant on the training and dev sets and measure here.
+# Sets still below the issue's targets (issue 11 stays open until they pass): the figures of
+# bench/assistant.py on the shipped guideline. The marks are strict, so a set that reaches its
+# targets fails here until its mark is removed.
 BELOW_TARGET = {
     "held-out": "Recall@5 0.878 and 6.1 % of covered questions wrongly declined",
-    "dev2": "8.7 % of covered questions wrongly declined (words the guideline never uses)",
-    "new held-out": "Recall@5 0.844 and 9.4 % of covered questions wrongly declined",
+    "dev2": "Recall@5 0.894 and 9.6 % of covered questions wrongly declined "
+    "(words the guideline never uses)",
+    "new held-out": "Recall@5 0.875 and 9.4 % of covered questions wrongly declined",
 }
 
 
