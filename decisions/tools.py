@@ -91,6 +91,7 @@ class ClassificationTool:
                 message=_(CLASSIFICATION_INCOMPLETE_MESSAGE),
                 role=Role.LAWYER.value,
                 items=tuple(entry["text"] for entry in missing),
+                item_keys=tuple(entry["key"] for entry in missing),
                 people=tuple(status.people_by_role.get(Role.LAWYER.value, ())),
             )
         ]

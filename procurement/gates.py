@@ -66,6 +66,9 @@ class Reason:
     role: str = ""
     items: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    # The checklist item keys behind `items`, in the same order, when the items are checklist
+    # items (the page links them and lists each once); empty for a tool's own gaps.
+    item_keys: tuple[str, ...] = ()
     # A tool's reason that comes before the checklist in "what now" for whoever holds `role`
     # (an undecided monitoring incident).
     urgent: bool = False
@@ -352,6 +355,10 @@ def _quoted(statuses: list[ItemStatus]) -> tuple[str, ...]:
     return tuple(status.item.text for status in statuses)
 
 
+def _keys(statuses: list[ItemStatus]) -> tuple[str, ...]:
+    return tuple(status.item.key for status in statuses)
+
+
 def checklist_reasons(status: StageStatus) -> list[Reason]:
     """What the stage's checklist still lacks, grouped by the role that must act."""
     reasons: list[Reason] = []
@@ -376,6 +383,7 @@ def checklist_reasons(status: StageStatus) -> list[Reason]:
                     % {"count": count, "role": Role(role).label},
                     role=role,
                     items=_quoted(unanswered[role]),
+                    item_keys=_keys(unanswered[role]),
                     people=tuple(status.people_by_role.get(role, ())),
                 )
             )
@@ -387,6 +395,7 @@ def checklist_reasons(status: StageStatus) -> list[Reason]:
                     message=_("Sign-off missing: %(role)s") % {"role": Role(role).label},
                     role=role,
                     items=_quoted(unsigned[role]),
+                    item_keys=_keys(unsigned[role]),
                     people=tuple(status.people_by_role.get(role, ())),
                 )
             )

@@ -1,14 +1,16 @@
 """What the project pages show: built here from the models and the gate, so the views stay thin
 and the same context can feed other presentations (the dossier, later)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
+from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from checklists.extensions import TOOLS
 from checklists.models import ChecklistItem, Stage
@@ -16,7 +18,10 @@ from checklists.roles import AnswerType, Role
 
 from .forms import YES_NO_NA_CHOICES, AnswerForm, ReasonForm, ReturnForm, TransitionForm
 from .gates import (
+    REQUIRED_UNANSWERED,
+    SIGNOFF_MISSING,
     ItemStatus,
+    Reason,
     StageStatus,
     blocking_reasons,
     checklist_reasons,
@@ -48,6 +53,17 @@ class ActionPanel:
     action: str
     form: object
     reasons: list
+    # The reasons "What is missing?" lists already: the decision panel says so in one line
+    # instead of listing them again.
+    in_gate_panel: list = field(default_factory=list)
+
+    @property
+    def own_reasons(self) -> list:
+        return [reason for reason in self.reasons if reason not in self.in_gate_panel]
+
+    @property
+    def waits_for_checklist(self) -> bool:
+        return any(reason in self.in_gate_panel for reason in self.reasons)
 
 
 def display_value(item: ChecklistItem, value: str) -> str:
@@ -125,6 +141,7 @@ def _actions(project: Project, status: StageStatus, user) -> dict:
     roles = status.roles_of(user)
     panels = {}
     is_consultant = Role.INNOVATION_CONSULTANT in roles
+    in_gate_panel = checklist_reasons(status) if project.is_active else []
     if project.is_active and (user.pk == project.owner_id or is_consultant):
         panels["request"] = ActionPanel(
             Action.APPROVAL_REQUESTED,
@@ -132,6 +149,7 @@ def _actions(project: Project, status: StageStatus, user) -> dict:
             blocking_reasons(
                 project=project, action=Action.APPROVAL_REQUESTED, status=status, user=user
             ),
+            in_gate_panel,
         )
     if project.approval_requested_by_id:
         panels.pop("request", None)  # already asked: the approval panel or a note says so
@@ -151,7 +169,7 @@ def _actions(project: Project, status: StageStatus, user) -> dict:
         ids = {"auto_id": f"id_{name}_%s"}
         form = form_class(project=project, **ids) if form_class is ReturnForm else form_class(**ids)
         reasons = blocking_reasons(project=project, action=action, status=status, user=user)
-        panels[name] = ActionPanel(action, form, reasons)
+        panels[name] = ActionPanel(action, form, reasons, in_gate_panel)
     return panels
 
 
@@ -176,6 +194,10 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         "status": status,
         "current_status": current_status,
         "gate": gate_panel(project, current_status),
+        # "What is missing?" for the stage on screen, which may not be the current one.
+        "stage_gate": gate_panel(project, status, viewing=viewing)
+        if status is not current_status
+        else None,
         "return_notice": current_status.latest_return,
         "actions": _actions(project, current_status, user),
         "next_step": next_step(project, user, current_status),
@@ -208,10 +230,18 @@ def tool_panels(project: Project, stage: Stage | None, user, status: StageStatus
     return panels
 
 
-def gate_panel(project: Project, status: StageStatus) -> dict:
-    """The "what is missing" panel: the current stage's checklist reasons and what comes next."""
+# How many items each reason in "What is missing?" lists before the rest are folded away.
+SHOWN_ITEMS = 3
+
+
+def gate_panel(project: Project, status: StageStatus, *, viewing: Stage | None = None) -> dict:
+    """The "what is missing" panel of one stage: the current one unless `viewing` names another
+    (its own status, said to be not the current one), its reasons grouped by who must act."""
+    current = project.current_stage
+    other = viewing is not None and (current is None or viewing.pk != current.pk)
+    if other:
+        return _other_stage_panel(project, status, viewing)
     reasons = checklist_reasons(status) if project.is_active else []
-    applicable = status.applicable_items
     notice = status.latest_return
     if not project.is_active:
         headline = _("The project is %(state)s.") % {"state": project.state_label.lower()}
@@ -229,14 +259,102 @@ def gate_panel(project: Project, status: StageStatus) -> dict:
         headline = _("Everything is in place. This is the last stage: the product is in operation.")
     else:
         headline = _("Everything is in place: the owner can ask for approval.")
+    return _panel(project, status, headline, reasons, other_stage=False)
+
+
+def _other_stage_panel(project: Project, status: StageStatus, stage: Stage) -> dict:
+    """A stage other than the current one: approved already, or still to come."""
+    current = project.current_stage
+    if current is None or stage.order < current.order:
+        headline = _("This stage was approved earlier; its answers are read-only.")
+        reasons = []
+    else:
+        reasons = checklist_reasons(status) if project.is_active else []
+        headline = (
+            _("This stage comes later. When it is reached, this is still missing:")
+            if reasons
+            else _("This stage comes later. Everything it asks for is in place already.")
+        )
+    panel = _panel(project, status, headline, reasons, other_stage=True)
+    panel["current_stage"] = current
+    return panel
+
+
+def _panel(project, status, headline, reasons, *, other_stage: bool) -> dict:
+    applicable = status.applicable_items
     return {
         "headline": headline,
         "reasons": reasons,
+        "groups": reason_groups(project, status, reasons),
+        "other_stage": other_stage,
+        "stage": status.stage,
         "answered": status.answered_count,
         "total": len(applicable),
         "required_total": sum(1 for s in applicable if s.required),
         "required_answered": sum(1 for s in applicable if s.required and s.answered),
     }
+
+
+def reason_groups(project: Project, status: StageStatus, reasons: list[Reason]) -> list[dict]:
+    """The reasons grouped by the role that must act (in the roles' order; reasons for no one in
+    particular last), each reason once and each checklist item once: an item that an earlier
+    reason lists already (the classification's questions are also unanswered items) is not
+    listed again. Checklist items link to their place on the stage's page; beyond the first
+    `SHOWN_ITEMS` of a reason they are folded away."""
+    if not reasons:
+        return []
+    items_by_key = {s.item.key: s.item for s in status.items}
+    stage_url = (
+        reverse("project_stage", args=[project.pk, status.stage.key]) if status.stage else ""
+    )
+    groups: dict[str, dict] = {}
+    listed: set[str] = set()
+    for reason in reasons:
+        group = groups.setdefault(
+            reason.role,
+            {
+                "role": reason.role,
+                "label": Role(reason.role).label if reason.role else _("The team"),
+                "people": reason.people,
+                "entries": [],
+            },
+        )
+        group["people"] = group["people"] or reason.people
+        keys = reason.item_keys or ("",) * len(reason.items)
+        entries, repeated = [], 0
+        for text, key in zip(reason.items, keys, strict=False):
+            if key and key in listed:
+                repeated += 1
+                continue
+            listed.add(key)
+            item = items_by_key.get(key)
+            href = f"{stage_url}#item-{item.pk}" if item is not None and stage_url else ""
+            entries.append({"text": text, "href": href})
+        group["entries"].append(
+            {
+                "code": reason.code,
+                "message": _grouped_message(reason),
+                "shown": entries[:SHOWN_ITEMS],
+                "more": entries[SHOWN_ITEMS:],
+                "listed_above": bool(repeated) and not entries,
+            }
+        )
+    order = {role: index for index, role in enumerate(Role.values)}
+    return sorted(groups.values(), key=lambda group: order.get(group["role"], len(order)))
+
+
+def _grouped_message(reason: Reason) -> str:
+    """Under its role's heading a checklist reason need not name the role again."""
+    count = len(reason.items)
+    if reason.code == REQUIRED_UNANSWERED:
+        return ngettext(
+            "%(count)d required item unanswered", "%(count)d required items unanswered", count
+        ) % {"count": count}
+    if reason.code == SIGNOFF_MISSING:
+        return ngettext(
+            "%(count)d answer awaits sign-off", "%(count)d answers await sign-off", count
+        ) % {"count": count}
+    return reason.message
 
 
 def item_context(

@@ -158,13 +158,33 @@ def test_consultant_cannot_approve_while_gate_is_closed(login, team, live_server
     expect(approve_button(page)).to_have_attribute("aria-describedby", "approve-reasons")
     reasons = page.locator("#approve-reasons li")
     codes = reasons.evaluate_all("items => items.map(li => li.dataset.code)")
-    assert "required_unanswered" in codes
+    # What "What is missing?" lists is one line here, pointing there; the rest is said here.
+    assert "checklist_incomplete" in codes and "required_unanswered" not in codes
     assert "not_requested" in codes
     expect(page.locator("#gate-panel li[data-code=required_unanswered]")).to_contain_text(
         "Beskriv problemet"
     )
     assert team.reload().state == "need"
     assert not HistoryEntry.objects.filter(project=team.project, action=Action.APPROVED).exists()
+
+
+def test_the_gate_panel_lists_each_item_once_and_leads_to_it(login, team, live_server):
+    """Issue 19: the approval button and the panel agree, the decision panel points to the
+    panel instead of repeating it, and each missing item is one link to its place."""
+    page = login("consultant")
+    page.goto(project_url(live_server, team.project))
+    expect(approve_button(page)).to_be_disabled()
+    pointer = page.locator("#approve-reasons li[data-code=checklist_incomplete] a")
+    expect(pointer).to_have_count(1)
+    expect(page.locator("#decision-panel")).not_to_contain_text("Beskriv problemet")
+    pointer.click()
+    expect(page).to_have_url(re.compile(r"#gate-panel$"))
+    problem = team.item("need.problem")
+    links = page.locator(f'#gate-panel a[href$="#item-{problem.pk}"]')
+    expect(links).to_have_count(1)
+    links.click()
+    expect(page).to_have_url(re.compile(rf"#item-{problem.pk}$"))
+    expect(item_card(page, problem)).to_be_in_viewport()
 
 
 # --- 3. Read-only member, outsider ---------------------------------------------------------
