@@ -1,6 +1,6 @@
-""" "What is missing?" (issue 19): one concise list grouped by who must act, each reason once and each
-item once, as links to the item; the viewed stage's own status; the decision panel says the
-checklist's state in one line instead of repeating the list."""
+"""The panel "What is missing?" (issue 19): one concise list grouped by who must act, each reason
+once and each item once, as links to the item; the viewed stage's own status; the decision panel
+says the checklist's state in one line instead of repeating the list."""
 
 import re
 
