@@ -204,7 +204,15 @@ def panel_context(
         if contributor and state.sites
         else None,
         "override_form": OverrideForm(auto_id="id_override_%s"),
-        "format_help": [(UploadKind(kind).label, text) for kind, text in FORMAT_HELP.items()],
+        "format_help": [
+            {
+                "label": UploadKind(kind).label,
+                "text": text,
+                "csv": reverse("validation:upload_template", args=[kind, "csv"]),
+                "xlsx": reverse("validation:upload_template", args=[kind, "xlsx"]),
+            }
+            for kind, text in FORMAT_HELP.items()
+        ],
         "urls": _urls(project, stage),
     }
 

@@ -27,6 +27,11 @@ urlpatterns = [
         name="override_sign_off",
     ),
     path(
+        "validation/templates/<slug:kind>.<slug:file_format>",
+        views.upload_template,
+        name="upload_template",
+    ),
+    path(
         "projects/<int:project_id>/validation-files/<int:upload_id>/",
         views.upload_download,
         name="upload_download",

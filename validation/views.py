@@ -16,9 +16,9 @@ from procurement.downloads import set_download_name
 from procurement.forms import error_messages
 from procurement.permissions import get_visible_project, require
 
-from . import services
+from . import services, upload_templates
 from .forms import CriterionForm, OverrideForm, SiteForm, UploadForm, WithdrawForm
-from .kinds import phase_for_stage_key
+from .kinds import UploadKind, phase_for_stage_key
 from .models import Criterion, Override, ResultUpload
 from .tool import NAME
 
@@ -214,3 +214,18 @@ def override_sign_off(
         return _refused(request, project, stage, exc.messages)
     messages.success(request, _("The override was signed off."))
     return _back(project, stage)
+
+
+@login_required
+@require_GET
+def upload_template(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
+    """The columns and an example row of one kind of upload, as CSV or XLSX. The same for every
+    project, so it needs a login and nothing more."""
+    if kind not in UploadKind.values or file_format not in ("csv", "xlsx"):
+        raise Http404("No such template")
+    if file_format == "csv":
+        body, content_type = upload_templates.csv_template(kind), "text/csv; charset=utf-8"
+    else:
+        body, content_type = upload_templates.xlsx_template(kind), upload_templates.XLSX_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    return set_download_name(response, f"skabelon-{kind}.{file_format}")
