@@ -6,6 +6,7 @@ bound for "≤" — or on the point estimate when the team chose so. With "every
 each site's and each subgroup's value must meet it too, not only the pooled value.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -145,7 +146,12 @@ class CriterionVerdict:
 
     @property
     def failing(self) -> list[GroupValue]:
-        return [group for group in self.groups if group.met is not True]
+        return [group for group in self.groups if group.met is False]
+
+    @property
+    def undecided(self) -> list[GroupValue]:
+        """Sites and subgroups whose value cannot be judged: no results yet, or too few."""
+        return [group for group in self.groups if group.met is None]
 
 
 def judged_value(estimate: Estimate, direction: str, judged_on: str) -> float | None:
@@ -177,18 +183,27 @@ def group_results(kind_results: dict) -> list[tuple[str, dict]]:
     return rows
 
 
-def judge(spec: CriterionSpec, results: dict) -> CriterionVerdict:
-    """One criterion against the phase's results ({kind: {pooled, sites, waves, subgroups}})."""
+def judge(
+    spec: CriterionSpec, results: dict, expected_sites: Sequence[str] = ()
+) -> CriterionVerdict:
+    """One criterion against the phase's results ({kind: {pooled, sites, waves, subgroups}}).
+
+    A criterion judged at every site is judged at every site meant to deliver data
+    (`expected_sites`) too: one without results leaves it undecided, never met."""
     metric = METRICS[spec.metric]
     kind_results = results.get(metric.kind)
     if not kind_results:
         return CriterionVerdict(spec, NOT_EVALUABLE)
     pooled = _group_value(_("pooled"), kind_results["pooled"], spec)
-    groups = (
-        [_group_value(label, result, spec) for label, result in group_results(kind_results)]
-        if spec.every_group
-        else []
-    )
+    groups = []
+    if spec.every_group:
+        groups = [
+            _group_value(label, result, spec) for label, result in group_results(kind_results)
+        ]
+        with_results = {site["name"] for site in kind_results.get("sites", [])}
+        groups += [
+            _group_value(name, None, spec) for name in expected_sites if name not in with_results
+        ]
     values = [pooled, *groups]
     if any(value.met is None for value in values):
         status = NOT_EVALUABLE

@@ -7,6 +7,7 @@ It goes through the real services (sites, criteria, CSV uploads in the Danish ex
 """
 
 import io
+from datetime import date
 
 import numpy as np
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,7 +16,7 @@ from checklists.roles import Role
 from procurement.models import Membership, Project
 
 from . import services
-from .kinds import Direction, JudgedOn, SiteKind, UploadKind
+from .kinds import Direction, JudgedOn, SiteKind, UploadKind, WaveStatus
 from .metrics.scribe import PDQI9_ITEMS
 from .models import EvaluationSite
 
@@ -249,12 +250,31 @@ def ambient_retrospective(project: Project, rng) -> None:
         )  # fmt: skip
 
 
+# The roll-out's waves: the practices have finished, the hospitals have begun (two of nine have
+# results so far), so a criterion for every site is not decided yet.
+AMBIENT_WAVES = (
+    (1, "Almen praksis", "2026-09-01", "2026-10-30", WaveStatus.DONE),
+    (2, "Hospitaler", "2026-11-02", "2027-01-29", WaveStatus.RUNNING),
+)
+
+
 def ambient_prospective(project: Project, rng) -> None:
     """Stepwise roll-out: wave 1 (general practice) has run; wave 2 (hospitals) has started at
     its first two sites."""
     stage = project.current_stage
     unit = _member(project, Role.AI_COMPETENCE)
     practices, hospitals = _ambient_sites(project, stage)
+    for number, name, starts, ends, status in AMBIENT_WAVES:
+        services.save_wave(
+            project=project,
+            stage=stage,
+            by=unit,
+            number=number,
+            name=name,
+            starts_on=date.fromisoformat(starts),
+            ends_on=date.fromisoformat(ends),
+            status=status,
+        )
     _note_quality_criteria(project, stage, unit)
     _criterion(project, stage, unit, "time_saved_percent", Direction.AT_LEAST, "10")
     _criterion(project, stage, unit, "uptake", Direction.AT_LEAST, "0.5", judged_on=JudgedOn.POINT)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from procurement.forms import BootstrapForm
 
 from .criteria import METRIC_CHOICES
-from .kinds import Direction, JudgedOn, SiteKind, UploadKind
+from .kinds import Direction, JudgedOn, SiteKind, UploadKind, WaveStatus
 from .models import EvaluationSite
 
 
@@ -36,6 +36,35 @@ class SiteForm(BootstrapForm):
         initial=1,
         help_text=_("Sites in wave 1 start first."),
     )
+
+
+class WaveForm(BootstrapForm):
+    number = forms.IntegerField(label=_("Wave"), min_value=1, max_value=20, initial=1)
+    name = forms.CharField(
+        label=_("Name"), max_length=120, help_text=_("For example “Almen praksis, Fyn”.")
+    )
+    starts_on = forms.DateField(
+        label=_("Starts"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Ends"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=WaveStatus.choices,
+        initial=WaveStatus.PLANNED,
+        help_text=_(
+            "Sites in a running or finished wave are expected to deliver results: a criterion "
+            "for every site is not decided until they have."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The wave cannot end before it starts."))
+        return data
 
 
 class CriterionForm(BootstrapForm):

@@ -17,6 +17,16 @@ class UploadKind(models.TextChoices):
     TIME = "time", _("documentation time per encounter")
 
 
+class WaveStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+
+
+# A site in a wave that has started is meant to deliver results in the prospective phase.
+DELIVERING = (WaveStatus.RUNNING, WaveStatus.DONE)
+
+
 class SiteKind(models.TextChoices):
     HOSPITAL = "hospital", _("hospital")
     GENERAL_PRACTICE = "general_practice", _("general practice")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from procurement.models import AppendOnly, Project
 
 from .criteria import METRIC_CHOICES
-from .kinds import Direction, JudgedOn, Phase, SiteKind, UploadKind
+from .kinds import Direction, JudgedOn, Phase, SiteKind, UploadKind, WaveStatus
 
 
 class EvaluationSite(models.Model):
@@ -39,6 +39,44 @@ class EvaluationSite(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "name"], name="unique_site_name"),
             models.CheckConstraint(condition=models.Q(wave__gte=1), name="site_wave_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Wave(models.Model):
+    """A step of a stepwise roll-out, with a name, dates and a status. Sites name their wave by
+    number; in the prospective phase a site in a running or finished wave is meant to deliver
+    results, so a criterion judged at every site is undecided until it has."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveSmallIntegerField(
+        _("wave"), validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    name = models.CharField(_("name"), max_length=120)
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=WaveStatus.choices, default=WaveStatus.PLANNED
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("wave")
+        verbose_name_plural = _("waves")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="unique_wave_number"),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="wave_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -201,6 +239,7 @@ class Override(models.Model):
 
 class AuditAction(models.TextChoices):
     SITE_ADDED = "site_added", _("site added")
+    WAVE_SAVED = "wave_saved", _("wave saved")
     CRITERION_ADDED = "criterion_added", _("criterion added")
     CRITERION_CHANGED = "criterion_changed", _("criterion changed")
     CRITERION_WITHDRAWN = "criterion_withdrawn", _("criterion withdrawn")

@@ -427,6 +427,8 @@ class CriterionRow:
     pooled: str
     judged: str
     failing: list[str]
+    # Sites meant to deliver results that have none yet, and groups too small to judge.
+    undecided: list[str] = field(default_factory=list)
     # Filled in for the people who may change criteria (the panel, not the dossier).
     change_form: object = None
     withdraw_form: object = None
@@ -473,6 +475,7 @@ def criterion_rows(state: PhaseState) -> list[CriterionRow]:
                 if pooled
                 else "–",
                 failing=[group.label for group in verdict.failing],
+                undecided=[group.label for group in verdict.undecided],
             )
         )
     return rows

@@ -11,9 +11,17 @@ from .criteria import (
     judge,
     overall,
 )
-from .kinds import UploadKind
+from .kinds import DELIVERING, Phase, UploadKind
 from .metrics.grouping import SitePart, evaluate_sites
-from .models import AuditEvent, Criterion, EvaluationSite, Override, PhaseResult, ResultUpload
+from .models import (
+    AuditEvent,
+    Criterion,
+    EvaluationSite,
+    Override,
+    PhaseResult,
+    ResultUpload,
+    Wave,
+)
 
 
 def spec_of(criterion: Criterion) -> CriterionSpec:
@@ -38,6 +46,20 @@ class PhaseState:
     verdicts: list[CriterionVerdict]
     overrides: list[Override]
     events: list[AuditEvent] = field(default_factory=list)
+    waves: list[Wave] = field(default_factory=list)
+
+    @property
+    def expected_sites(self) -> list[str]:
+        return expected_sites(self.phase, self.sites, self.waves)
+
+    def site_results(self) -> dict[str, list[str]]:
+        """Site name -> the kinds of results it has in this phase (current uploads only)."""
+        active = self.active_upload_ids
+        kinds: dict[str, list[str]] = {}
+        for upload in self.uploads:
+            if upload.pk in active and upload.kind not in kinds.setdefault(upload.site.name, []):
+                kinds[upload.site.name].append(upload.kind)
+        return kinds
 
     @property
     def locked_at(self) -> datetime | None:
@@ -85,8 +107,19 @@ def current_criteria(history: list[Criterion]) -> list[Criterion]:
     return [c for c in history if c.pk not in replaced and not c.withdrawn]
 
 
+def expected_sites(phase: str, sites: list[EvaluationSite], waves: list[Wave]) -> list[str]:
+    """The sites meant to deliver results in `phase`: in the prospective phase, those in a wave
+    that is running or done. (Sites with results count anyway; the retrospective phase expects no
+    particular site.)"""
+    if phase != Phase.PROSPECTIVE:
+        return []
+    started = {wave.number for wave in waves if wave.status in DELIVERING}
+    return [site.name for site in sites if site.wave in started]
+
+
 def load_phase_state(project, phase: str, *, with_events: bool = True) -> PhaseState:
     sites = list(EvaluationSite.objects.filter(project=project))
+    waves = list(Wave.objects.filter(project=project))
     history = list(
         Criterion.objects.filter(project=project, phase=phase).select_related("created_by")
     )
@@ -98,7 +131,8 @@ def load_phase_state(project, phase: str, *, with_events: bool = True) -> PhaseS
     stored = PhaseResult.objects.filter(project=project, phase=phase).first()
     results = stored.data if stored else {}
     criteria = current_criteria(history)
-    verdicts = [judge(spec_of(criterion), results) for criterion in criteria]
+    expected = expected_sites(phase, sites, waves)
+    verdicts = [judge(spec_of(criterion), results, expected) for criterion in criteria]
     overrides = list(
         Override.objects.filter(project=project, phase=phase).select_related(
             "recorded_by", "signed_off_by"
@@ -106,7 +140,7 @@ def load_phase_state(project, phase: str, *, with_events: bool = True) -> PhaseS
     )
     events = load_events(project, phase) if with_events else []
     return PhaseState(
-        phase, sites, history, criteria, uploads, results, verdicts, overrides, events
+        phase, sites, history, criteria, uploads, results, verdicts, overrides, events, waves
     )
 
 

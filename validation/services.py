@@ -5,6 +5,7 @@ allows it *after* the lock, writes, and records the audit event (and, where the 
 the new verdict) in the same transaction. Nothing is written when a check fails.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from procurement.models import Action, Project
 from procurement.permissions import roles_of
 
 from .criteria import METRICS
-from .kinds import Direction, JudgedOn, UploadKind, phase_for_stage_key
+from .kinds import Direction, JudgedOn, UploadKind, WaveStatus, phase_for_stage_key
 from .models import (
     AuditAction,
     AuditEvent,
@@ -32,6 +33,7 @@ from .models import (
     Override,
     PhaseResult,
     ResultUpload,
+    Wave,
 )
 from .parsing import ParseError, parse_upload
 from .selectors import compute_results, load_phase_state, verdict_snapshot
@@ -45,6 +47,7 @@ REASON_REQUIRED = gettext_noop(
 )
 NOT_CURRENT_CRITERION = gettext_noop("Only a current criterion can be changed or withdrawn.")
 SITE_EXISTS = gettext_noop("The project already has a site with this name.")
+WAVE_DATES = gettext_noop("The wave cannot end before it starts.")
 OVERRIDE_PENDING = gettext_noop("An override is already waiting for sign-off.")
 OVERRIDE_NOT_NEEDED = gettext_noop("The validation gate is already open: no override is needed.")
 OVERRIDE_SIGNED = gettext_noop("This override has already been signed off.")
@@ -171,6 +174,52 @@ def add_site(
         department=site.department,
     )
     return site
+
+
+@transaction.atomic
+def save_wave(
+    *,
+    project: Project,
+    stage: Stage,
+    by,
+    number: int,
+    name: str,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    status: str = WaveStatus.PLANNED,
+) -> Wave:
+    """Name a wave of the roll-out, or change its name, dates or status (one row per number).
+    Journalled; refused on a frozen stage, for a non-contributor, or when it ends before it
+    starts. A running or finished wave's sites are expected to deliver results."""
+    project = _locked(project)
+    if not may_contribute(project, by):
+        raise PermissionDenied
+    phase = _phase(project, stage)
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError(_(WAVE_DATES))
+    wave, _created = Wave.objects.update_or_create(
+        project=project,
+        number=number,
+        defaults={
+            "name": name.strip(),
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "status": WaveStatus(status),
+            "updated_by": by,
+        },
+    )
+    _event(
+        project,
+        phase,
+        AuditAction.WAVE_SAVED,
+        by,
+        wave=wave.number,
+        name=wave.name,
+        starts_on=starts_on.isoformat() if starts_on else "",
+        ends_on=ends_on.isoformat() if ends_on else "",
+        status=wave.status,
+    )
+    return wave
 
 
 # --- criteria ----------------------------------------------------------------------------------

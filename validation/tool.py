@@ -9,7 +9,7 @@ from checklists.roles import Role
 from procurement.gates import Reason
 
 from .criteria import MET, NOT_EVALUABLE, describe
-from .forms import CriterionForm, OverrideForm, SiteForm, UploadForm, WithdrawForm
+from .forms import CriterionForm, OverrideForm, SiteForm, UploadForm, WaveForm, WithdrawForm
 from .kinds import UploadKind, phase_for_stage_key
 from .parsing import FORMAT_HELP
 from .presentation import describe_event, phase_label
@@ -77,8 +77,18 @@ def gate_reasons_for(state: PhaseState) -> list[Reason]:
 
 def _failing_text(verdict) -> str:
     text = describe(verdict.spec)
-    if verdict.status == NOT_EVALUABLE:
+    if verdict.status == NOT_EVALUABLE and verdict.pooled is None:
         return text + " – " + _("cannot be judged yet (no results of this kind)")
+    missing = [group.label for group in verdict.undecided]
+    if verdict.status == NOT_EVALUABLE and missing:
+        return (
+            text
+            + " – "
+            + _("not decided: no results yet from %(groups)s")
+            % {"groups": ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")}
+        )
+    if verdict.status == NOT_EVALUABLE:
+        return text + " – " + _("cannot be judged yet (too few results)")
     if verdict.failing:
         return (
             text
@@ -118,7 +128,7 @@ def _urls(project, stage) -> dict:
     args = [project.pk, stage.key]
     return {
         name: reverse(f"validation:{name}", args=args)
-        for name in ("site_add", "criterion_add", "upload", "override")
+        for name in ("site_add", "wave_save", "criterion_add", "upload", "override")
     }
 
 
@@ -165,7 +175,13 @@ def panel_context(
                 "validation:criterion_withdraw", args=[project.pk, stage.key, criterion.pk]
             )
     active = state.active_upload_ids
+    sites = site_rows(state)
     return {
+        "site_rows": sites,
+        "sites_with_results": sum(1 for row in sites if row["results"]),
+        "sites_missing": sum(1 for row in sites if row["missing"]),
+        "waves": state.waves,
+        "wave_form": WaveForm(auto_id="id_wave_%s") if contributor else None,
         "project": project,
         "stage": stage,
         "phase": phase,
@@ -215,6 +231,26 @@ def panel_context(
         ],
         "urls": _urls(project, stage),
     }
+
+
+def site_rows(state: PhaseState) -> list[dict]:
+    """Each site with its wave and which results it has in this phase, and whether it is meant to
+    deliver them now (its wave is running or done) but has not."""
+    waves = {wave.number: wave for wave in state.waves}
+    results = state.site_results()
+    expected = set(state.expected_sites)
+    rows = []
+    for site in state.sites:
+        kinds = results.get(site.name, [])
+        rows.append(
+            {
+                "site": site,
+                "wave": waves.get(site.wave),
+                "results": [UploadKind(kind).label for kind in kinds],
+                "missing": site.name in expected and not kinds,
+            }
+        )
+    return rows
 
 
 def dossier_data(state: PhaseState) -> dict:

@@ -8,6 +8,7 @@ PREFIX = "projects/<int:project_id>/validation/<slug:stage_key>/"
 
 urlpatterns = [
     path(PREFIX + "sites/", views.site_add, name="site_add"),
+    path(PREFIX + "waves/", views.wave_save, name="wave_save"),
     path(PREFIX + "criteria/", views.criterion_add, name="criterion_add"),
     path(
         PREFIX + "criteria/<int:criterion_id>/change/",

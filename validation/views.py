@@ -17,7 +17,7 @@ from procurement.forms import error_messages
 from procurement.permissions import get_visible_project, require
 
 from . import services, upload_templates
-from .forms import CriterionForm, OverrideForm, SiteForm, UploadForm, WithdrawForm
+from .forms import CriterionForm, OverrideForm, SiteForm, UploadForm, WaveForm, WithdrawForm
 from .kinds import UploadKind, phase_for_stage_key
 from .models import Criterion, Override, ResultUpload
 from .tool import NAME
@@ -56,6 +56,22 @@ def site_add(request: HttpRequest, project_id: int, stage_key: str) -> HttpRespo
     except ValidationError as exc:
         return _refused(request, project, stage, exc.messages)
     messages.success(request, _("The site was added."))
+    return _back(project, stage)
+
+
+@login_required
+@require_POST
+def wave_save(request: HttpRequest, project_id: int, stage_key: str) -> HttpResponse:
+    project, stage = _validation_stage(request, project_id, stage_key)
+    require(services.may_contribute(project, request.user))
+    form = WaveForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, project, stage, error_messages(form))
+    try:
+        services.save_wave(project=project, stage=stage, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        return _refused(request, project, stage, exc.messages)
+    messages.success(request, _("The wave was saved."))
     return _back(project, stage)
 
 

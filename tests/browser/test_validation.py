@@ -64,7 +64,10 @@ def test_clinician_uploads_results_and_sees_the_verdict(login, vteam, live_serve
     expect(page.locator(".messages")).to_contain_text(IMPORTED)
     expect(panel.locator("[data-locked='true']")).to_be_visible()
     for figure in ("roc", "calibration", "forest"):
+        # The figures are folded away, each under its title: a click opens one.
         svg = panel.locator(f"#figure-retrospective-{figure} svg[role=img]")
+        expect(svg).not_to_be_visible()
+        panel.locator(f"details[data-figure=retrospective-{figure}] > summary").click()
         expect(svg).to_be_visible()
         assert svg.locator("title").count() == 1
     expect(panel.locator("[data-verdict]")).to_have_attribute("data-verdict", re.compile("met"))
@@ -92,5 +95,8 @@ def test_results_page_passes_axe(login, vteam, live_server):
     for who in ("clinician", "lawyer"):  # with and without the forms
         page = login(who)
         page.goto(stage_url(live_server, vteam))
+        # axe judges what is shown: open every folded figure, table and list first.
+        for summary in page.locator("#tool-validation details > summary").all():
+            summary.click()
         expect(page.locator("#figure-retrospective-roc svg")).to_be_visible()
         assert axe_problems(page, "validation") == []

@@ -44,6 +44,16 @@ def test_ambient_scribe(vteam):
     assert len(prospective.criteria) == 4
     # Still in progress: the time saved is not yet shown to reach 10 % (lower bound).
     assert prospective.overall == "not_met"
+    # Wave 1 is done and wave 2 is running: its six hospitals without results leave the
+    # criteria judged at every site undecided, not met (issue 19).
+    assert [(w.number, w.status) for w in prospective.waves] == [(1, "done"), (2, "running")]
+    waiting = {row[0] for row in SEED_SITES[2:]}
+    assert set(prospective.expected_sites) == {site.name for site in prospective.sites}
+    for criterion, verdict in zip(prospective.criteria, prospective.verdicts, strict=True):
+        if criterion.every_group:
+            assert verdict.status == "not_evaluable"
+            assert {group.label for group in verdict.undecided} == waiting
+            assert not waiting & {group.label for group in verdict.failing}
 
 
 def test_telekol_passes_both_validations(vteam):
