@@ -8,7 +8,6 @@ from rest_framework import serializers
 from checklists.roles import AnswerType
 from procurement.models import Action
 
-
 MAX_ID = 10**18 - 1
 
 
