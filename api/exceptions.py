@@ -5,6 +5,7 @@ picks Danish or English from Accept-Language."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError, connection
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status

@@ -93,8 +93,8 @@ class ApiToken(AbstractAuthToken):
 
     @property
     def label(self) -> str:
-        """How the journal names a change made with this token."""
-        return f"API-nøgle «{self.name}» ({self.prefix})"
+        """How the journal names a change made with this token (the page adds "via API key")."""
+        return f"{self.name} ({self.prefix})"
 
     @property
     def is_usable(self) -> bool:

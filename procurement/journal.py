@@ -32,8 +32,8 @@ from .models import HistoryEntry, Project
 
 GENESIS = ""
 
-# What a change came through other than the web page (e.g. "API-nøgle «ERP» (a1b2c3d4)"), for the
-# request or job that makes it; empty for the web.
+# What a change came through other than the web page (the API token's name and key prefix, e.g.
+# "ERP (a1b2c3d4)"), for the request that makes it; empty for the web.
 _via: ContextVar[str] = ContextVar("journal_via", default="")
 
 

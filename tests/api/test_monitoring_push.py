@@ -101,7 +101,7 @@ def test_the_journal_names_the_token(planned_team):
     client.post(push_url(planned_team), {"period": "2025-01", "values": counts()}, format="json")
     entry = data_entries(planned_team, "2025-01").get()
     assert entry.by == planned_team.it_architect
-    assert entry.via.startswith("API-nøgle «test it_architect» (")
+    assert entry.via.startswith("test it_architect (")
 
 
 @pytest.mark.django_db(transaction=True)
