@@ -66,7 +66,7 @@ def _field_errors(detail) -> dict[str, list[str]]:
     return {"non_field_errors": [str(detail)]}
 
 
-def problem_handler(exc, context) -> Response | None:  # noqa: C901 - one branch per kind
+def problem_handler(exc, context) -> Response | None:
     if isinstance(exc, Http404 | exceptions.NotFound):
         return problem(404, "not_found", _("Not found"), _("No such thing, or not yours to see."))
     if isinstance(exc, TransitionBlocked):
@@ -133,11 +133,25 @@ def problem_handler(exc, context) -> Response | None:  # noqa: C901 - one branch
             " ".join(m for messages in errors.values() for m in messages),
             errors=errors,
         )
+    if isinstance(exc, OperationalError) and _is_sqlite_busy(exc):
+        return problem(
+            503,
+            "busy",
+            _("Busy"),
+            _("Someone else is saving at this moment. Nothing was changed: try again."),
+            headers={"Retry-After": "1"},
+        )
     if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
         return problem(
             exc.status_code,
-            exc.get_codes() if isinstance(exc.get_codes(), str) else "error",
+            codes if isinstance(codes, str) else "error",
             str(exc.detail),
             str(exc.detail),
         )
     return None
+
+
+def _is_sqlite_busy(exc: OperationalError) -> bool:
+    # SQLite's write lock held past its timeout: nothing was written, the client may retry.
+    return connection.vendor == "sqlite" and "locked" in str(exc)

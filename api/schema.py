@@ -8,7 +8,7 @@ from .serializers import ProblemSerializer
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 READ_PROBLEMS = ("400", "401", "403", "404", "406", "429")
-WRITE_PROBLEMS = (*READ_PROBLEMS, "409", "415", "422")
+WRITE_PROBLEMS = (*READ_PROBLEMS, "409", "415", "422", "503")
 
 
 class ProblemAutoSchema(AutoSchema):
