@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import Throttled
 from rest_framework.exceptions import ValidationError as BadRequest
 from rest_framework.response import Response
@@ -54,7 +54,25 @@ from .idempotency import replay_or_run
 from .models import Scope
 from .permissions import check_binding, token_of
 
-PROJECT_ID = OpenApiParameter("project_id", int, OpenApiParameter.PATH)
+# The examples name the demo data (`manage.py seed_demo`): the Ambient Scribe project.
+PROJECT_ID = OpenApiParameter(
+    "project_id",
+    int,
+    OpenApiParameter.PATH,
+    examples=[OpenApiExample("The demo's Ambient Scribe project", value=1)],
+)
+STAGE_KEY = OpenApiParameter(
+    "stage_key",
+    str,
+    OpenApiParameter.PATH,
+    examples=[OpenApiExample("A validation stage", value="prospective_validation")],
+)
+ITEM_KEY = OpenApiParameter(
+    "item_key",
+    str,
+    OpenApiParameter.PATH,
+    examples=[OpenApiExample("An item", value="prospective_validation.human_oversight")],
+)
 
 
 class GuideAPIView(APIView):
@@ -173,7 +191,7 @@ class StageItems(GuideAPIView):
     @extend_schema(
         operation_id="stage_items_list",
         summary="A stage's checklist items with their answers and sign-offs",
-        parameters=[PROJECT_ID, OpenApiParameter("stage_key", str, OpenApiParameter.PATH)],
+        parameters=[PROJECT_ID, STAGE_KEY],
         responses={200: s.StageItemsSerializer},
     )
     def get(self, request, project_id: int, stage_key: str):
@@ -213,9 +231,6 @@ def _item(project, item_key: str) -> ChecklistItem:
 def _item_required(project, item) -> bool:
     status = load_stage_status(project, item.stage)
     return next((st.required for st in status.items if st.item.pk == item.pk), item.required)
-
-
-ITEM_KEY = OpenApiParameter("item_key", str, OpenApiParameter.PATH)
 
 
 class ItemAnswer(GuideAPIView):
@@ -443,7 +458,7 @@ class ValidationUploads(GuideAPIView):
     @extend_schema(
         operation_id="validation_uploads_list",
         summary="The results files uploaded for a validation stage",
-        parameters=[PROJECT_ID, OpenApiParameter("stage_key", str, OpenApiParameter.PATH)],
+        parameters=[PROJECT_ID, STAGE_KEY],
         responses={200: s.ValidationUploadSerializer(many=True)},
     )
     def get(self, request, project_id: int, stage_key: str):
@@ -459,7 +474,7 @@ class ValidationUploads(GuideAPIView):
     @extend_schema(
         operation_id="validation_upload",
         summary="Upload a results file (CSV/XLSX); nothing is imported when a row is wrong",
-        parameters=[PROJECT_ID, OpenApiParameter("stage_key", str, OpenApiParameter.PATH)],
+        parameters=[PROJECT_ID, STAGE_KEY],
         request={"multipart/form-data": s.ValidationUploadRequestSerializer},
         responses={201: s.ValidationUploadSerializer},
     )
