@@ -28,39 +28,6 @@ class ProblemReasonSerializer(serializers.Serializer):
     people = serializers.ListField(child=serializers.CharField())
 
 
-@extend_schema_serializer(
-    examples=[
-        OpenApiExample(
-            "Not a member",
-            value={
-                "type": "urn:clinical-ai-guide:problem:not_found",
-                "title": "Ikke fundet",
-                "status": 404,
-                "detail": "Det findes ikke, eller du har ikke adgang til det.",
-            },
-            response_only=True,
-        ),
-        OpenApiExample(
-            "Gate closed",
-            value={
-                "type": "urn:clinical-ai-guide:problem:transition_blocked",
-                "title": "Ændringen blev ikke foretaget",
-                "status": 409,
-                "detail": "Godkendelse er ikke anmodet.",
-                "reasons": [
-                    {
-                        "code": "not_requested",
-                        "message": "Godkendelse er ikke anmodet.",
-                        "role": "",
-                        "items": [],
-                        "people": [],
-                    }
-                ],
-            },
-            response_only=True,
-        ),
-    ]
-)
 class ProblemSerializer(serializers.Serializer):
     """RFC 9457 problem details."""
 

@@ -307,7 +307,7 @@ else:
 KNOX_TOKEN_MODEL = "api.ApiToken"  # noqa: S105 - a model name, not a secret
 # knox's own migrations would create the table of its default token model, which is swapped out.
 MIGRATION_MODULES = {"knox": None}
-REST_KNOX = {"TOKEN_MODEL": KNOX_TOKEN_MODEL, "TOKEN_TTL": timedelta(days=90)}
+REST_KNOX = {"TOKEN_MODEL": KNOX_TOKEN_MODEL}
 API_TOKEN_MAX_DAYS = 365
 API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", "120"))
 REST_FRAMEWORK = {

@@ -82,8 +82,10 @@ def canonical(entry: HistoryEntry) -> bytes:
         "comment": entry.comment,
         "prev": entry.prev_hash,
     }
-    if entry.via:
-        data["via"] = entry.via
+    # getattr: migration 0005 seals entries through a historical model that has no `via` yet.
+    via = getattr(entry, "via", None)
+    if via:
+        data["via"] = via
     return json.dumps(
         data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")

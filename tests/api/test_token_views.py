@@ -94,3 +94,17 @@ def test_preferences_link_to_the_keys(client, team):
     client.force_login(team.clinician)
     page = client.get(reverse("notification_preferences")).content.decode()
     assert reverse("api_tokens") in page
+
+
+def test_admin_lists_and_revokes_keys(client, team):
+    token_client(team.clinician, ["read"])
+    token = ApiToken.objects.get()
+    client.force_login(team.admin)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/api/apitoken/").status_code == 200
+    assert client.get("/admin/api/apitoken/add/").status_code == 403
+    response = client.post(
+        "/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}
+    )
+    assert response.status_code == 302
+    assert ApiToken.objects.get().revoked_at is not None
