@@ -16,7 +16,7 @@ WRITE_PROBLEMS = (*READ_PROBLEMS, "409", "415", "422", "503")
 EXAMPLES = {
     "400": ("invalid", "Forespørgslen blev ikke forstået", "period: Dette felt er påkrævet."),
     "401": ("not_authenticated", "Ikke logget ind", "Send en gyldig API-nøgle."),
-    "403": ("forbidden", "Ingen adgang", "Din rolle giver ikke lov til at ændre det."),
+    "403": ("forbidden", "Ikke tilladt", "Din rolle giver ikke lov til at ændre det."),
     "404": ("not_found", "Ikke fundet", "Det findes ikke, eller du har ikke adgang til det."),
     "406": ("not_acceptable", "Kunne ikke opfylde Accept-headeren", ""),
     "409": ("transition_blocked", "Ændringen blev ikke foretaget", "Godkendelse er ikke anmodet."),
