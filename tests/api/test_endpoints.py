@@ -1,7 +1,6 @@
 """The other endpoints' happy and unhappy paths: what they return, that they call the web's
 services (the same journal entries, the same refusals) and what they did not write."""
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
