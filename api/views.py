@@ -29,25 +29,23 @@ from monitoring import services as monitoring_services
 from monitoring.models import Alarm
 from procurement import journal, services
 from procurement.downloads import file_name_part, set_download_name
-from procurement.forms import AnswerForm
-from procurement.gates import blocking_reasons, load_stage_status, next_step
+from procurement.forms import TRANSITION_FORMS, AnswerForm, ReturnForm
+from procurement.gates import load_stage_status
 from procurement.history import chain_status
-from procurement.models import Action, HistoryEntry
+from procurement.models import HistoryEntry
 from procurement.permissions import (
-    can_edit_answer,
-    can_sign_off,
     get_visible_project,
     require,
     visible_projects,
 )
 from procurement.transitions import perform_transition, request_approval
-from procurement.views import TRANSITION_FORMS
 from validation import services as validation_services
 from validation.forms import UploadForm
 from validation.kinds import phase_for_stage_key
 from validation.models import ResultUpload
 from validation.tool import NAME as VALIDATION_TOOL
 
+from . import selectors
 from . import serializers as s
 from .exceptions import FormInvalid
 from .idempotency import replay_or_run
@@ -102,25 +100,6 @@ def _form_errors(form) -> dict[str, list[str]]:
     }
 
 
-def _stage_data(stage) -> dict | None:
-    if stage is None:
-        return None
-    return {"key": stage.key, "order": stage.order, "name": stage.name}
-
-
-def _reason_data(reasons) -> list[dict]:
-    return [
-        {
-            "code": r.code,
-            "message": r.message,
-            "role": r.role,
-            "items": list(r.items),
-            "people": list(r.people),
-        }
-        for r in reasons
-    ]
-
-
 # --- projects ----------------------------------------------------------------------------------
 
 
@@ -156,32 +135,7 @@ class ProjectDetail(GuideAPIView):
     )
     def get(self, request, project_id: int):
         project = self.project(project_id)
-        status = load_stage_status(project, with_deadlines=True)
-        data = s.ProjectSerializer(project).data
-        step = next_step(project, request.user, status)
-        data.update(
-            clinical_need=project.clinical_need,
-            current_stage=_stage_data(project.current_stage),
-            roles=sorted(status.roles_of(request.user)),
-            approve_blocked_by=_reason_data(
-                blocking_reasons(project=project, action=Action.APPROVED, status=status)
-            ),
-            request_approval_blocked_by=_reason_data(
-                blocking_reasons(
-                    project=project,
-                    action=Action.APPROVAL_REQUESTED,
-                    status=status,
-                    user=request.user,
-                )
-            ),
-            next_step={
-                "code": step.code,
-                "message": step.message,
-                "items": list(step.items),
-                "overdue": step.overdue,
-            },
-        )
-        return Response(data)
+        return Response(selectors.project_detail(project, request.user))
 
 
 # --- checklist ---------------------------------------------------------------------------------
@@ -199,29 +153,7 @@ class StageItems(GuideAPIView):
         stage = project.stage(stage_key)
         if stage is None:
             raise Http404("No such stage")
-        status = load_stage_status(project, stage)
-        items = []
-        for item_status in status.items:
-            item = item_status.item
-            items.append(
-                {
-                    "item": item,
-                    "choice_keys": [key for key, _label in item.choice_options()],
-                    "applicable": item_status.applicable,
-                    "required": item_status.required,
-                    "answered": item_status.answered,
-                    "signed_off": item_status.signed_off,
-                    "needs_signoff": item_status.needs_signoff,
-                    "answer": item_status.answer,
-                    "signoff": item_status.signoff,
-                    "may_answer": can_edit_answer(project, status, request.user, item),
-                    "may_sign_off": can_sign_off(project, status, request.user, item),
-                }
-            )
-        current = project.current_stage
-        frozen = not project.is_active or (current is not None and stage.order < current.order)
-        data = {"stage": _stage_data(stage), "frozen": frozen, "items": items}
-        return Response(s.StageItemsSerializer(data).data)
+        return Response(selectors.stage_items(project, stage, request.user))
 
 
 def _item(project, item_key: str) -> ChecklistItem:
@@ -339,7 +271,7 @@ class Transition(GuideAPIView):
             raise Http404("No such action")
         body = s.TransitionRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        kwargs = {"project": project} if "target" in form_class.base_fields else {}
+        kwargs = {"project": project} if form_class is ReturnForm else {}
         form = form_class(body.validated_data, **kwargs)
         if not form.is_valid():
             raise FormInvalid(_form_errors(form))

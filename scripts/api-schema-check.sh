@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The API against its own schema (schemathesis), on a fresh SQLite database with the demo data:
 # no 5xx, every status, content type and body as documented. Used by .ci/run (step g); run it
-# from the repository root. SCHEMATHESIS_MAX_EXAMPLES (default 15) bounds the run's length.
+# from the repository root. SCHEMATHESIS_MAX_EXAMPLES (default 25) and SCHEMATHESIS_PHASES
+# (default examples,coverage,fuzzing) bound the run's length.
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
@@ -36,7 +37,7 @@ port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); p
 "$PY" manage.py runserver "127.0.0.1:${port}" --noreload --nothreading >"${work}/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 60); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:${port}/healthz"; then
+    if curl -fsS -o /dev/null "http://127.0.0.1:${port}/healthz" 2>/dev/null; then
         break
     fi
     sleep 0.5
@@ -47,8 +48,8 @@ status=0
 .venv/bin/schemathesis run "http://127.0.0.1:${port}/api/v1/schema/" \
     -H "Authorization: Token ${token}" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-    --phases examples,fuzzing \
-    --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-15}" \
+    --phases "${SCHEMATHESIS_PHASES:-examples,coverage,fuzzing}" \
+    --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-25}" \
     --seed 1 \
     --request-timeout 60 || status=$?
 if [[ $status -ne 0 ]]; then
