@@ -6,7 +6,6 @@ from contextlib import ExitStack
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,15 +19,14 @@ from assistant.forms import QuestionForm
 from assistant.services import log_question
 from assistant.throttle import allow_question, retry_after
 from checklists.models import ChecklistItem
-from dossier import requirements as requirement_service
 from dossier import services as dossier_services
 from dossier.models import DossierVersion
-from dossier.tools import requirements_summary
-from dossier.word import DOCX_TYPE, requirements_docx
+from dossier.tools import requirements_specification
+from dossier.word import DOCX_TYPE
 from monitoring import services as monitoring_services
 from monitoring.models import Alarm
 from procurement import journal, services
-from procurement.downloads import file_name_part, set_download_name
+from procurement.downloads import set_download_name
 from procurement.forms import TRANSITION_FORMS, AnswerForm, ReturnForm
 from procurement.gates import load_stage_status
 from procurement.history import chain_status
@@ -368,12 +366,7 @@ class RequirementsDocx(GuideAPIView):
         responses={(200, DOCX_TYPE): OpenApiResponse(OpenApiTypes.BINARY)},
     )
     def get(self, request, project_id: int):
-        project = self.project(project_id)
-        requirements = requirement_service.project_requirements(project)
-        content = requirements_docx(
-            project, requirements, summary=requirements_summary(requirements), at=timezone.now()
-        )
-        name = f"kravspecifikation-{file_name_part(project.title) or project.pk}.docx"
+        content, name = requirements_specification(self.project(project_id))
         return _file(content, DOCX_TYPE, name)
 
 
@@ -488,6 +481,9 @@ class MonitoringPush(GuideAPIView):
 
 
 class Ask(GuideAPIView):
+    # Asking only reads the guideline (the question log aside): a read token may ask.
+    required_scope = Scope.READ
+
     @extend_schema(
         operation_id="ask",
         summary="Ask the guide a question (cited answers from the guidelines)",

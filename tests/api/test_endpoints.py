@@ -178,7 +178,7 @@ def test_validation_upload_with_a_bad_file_imports_nothing(vteam):  # noqa: F811
 
 
 def test_ask(team):
-    client = token_client(team.clinician, ["write"])
+    client = token_client(team.clinician, ["read"])  # asking reads
     response = client.post("/api/v1/ask/", {"q": "Skal vi lave en DPIA?"}, format="json")
     assert response.status_code == 200
     assert response.json()["question"] == "Skal vi lave en DPIA?"
@@ -186,9 +186,11 @@ def test_ask(team):
         "/api/v1/ask/", {"q": "Hvad mangler vi?", "project": team.project.pk}, format="json"
     )
     assert inside.status_code == 200
-    outsider = token_client(team.outsider, ["write"])
+    outsider = token_client(team.outsider, ["read"])
     refused = outsider.post(
         "/api/v1/ask/", {"q": "Hvad mangler vi?", "project": team.project.pk}, format="json"
     )
     assert refused.status_code == 404
     assert client.post("/api/v1/ask/", {"q": ""}, format="json").status_code == 400
+    write_only = token_client(team.clinician, ["write"])
+    assert write_only.post("/api/v1/ask/", {"q": "DPIA"}, format="json").status_code == 403
