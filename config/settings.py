@@ -63,6 +63,12 @@ INSTALLED_APPS = [
     "dossier",
     "assistant",
     "notifications",
+    # The API (api/): Django REST framework, its OpenAPI schema, hashed tokens (knox).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "knox",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +300,48 @@ if env_bool("DJANGO_CSP_REPORT_ONLY", False):
     CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
 else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+
+# The API (api/, see README "API"). Tokens are knox tokens (hashed) with a name, scopes and an
+# expiry of at most API_TOKEN_MAX_DAYS; each token may make API_REQUESTS_PER_MINUTE requests,
+# counted in the shared "throttle" cache like the assistant's questions (0: no limit).
+KNOX_TOKEN_MODEL = "api.ApiToken"  # noqa: S105 - a model name, not a secret
+# knox's own migrations would create the table of its default token model, which is swapped out.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"TOKEN_MODEL": KNOX_TOKEN_MODEL}
+API_TOKEN_MAX_DAYS = 365
+API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", "120"))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.HasTokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.problem_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Clinical AI procurement guide API",
+    "DESCRIPTION": (
+        "The same doors and permissions as the web: non-members get 404, members without the "
+        "right role 403; errors are RFC 9457 problem details (application/problem+json)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 LOGGING = {
     "version": 1,

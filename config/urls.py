@@ -10,6 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", procurement_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.web_urls")),
     path("guide/", include("checklists.urls")),
     path("ask/", include("assistant.urls")),
     path("", include("decisions.urls")),

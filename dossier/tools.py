@@ -4,10 +4,12 @@ page, with its own gate reasons and its part of the dossier."""
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from checklists.models import Stage
+from procurement.downloads import file_name_part
 from procurement.guards import tool_is_open
 from procurement.models import Project
 
@@ -21,6 +23,7 @@ from .requirements import (
     list_problems,
     project_requirements,
 )
+from .word import requirements_docx
 
 
 @dataclass
@@ -139,3 +142,13 @@ class RequirementsListTool:
     def dossier_data(self, *, project: Project, stage: Stage) -> dict[str, Any] | None:
         requirements = project_requirements(project)
         return requirements_data(requirements) if requirements else None
+
+
+def requirements_specification(project: Project) -> tuple[bytes, str]:
+    """The requirements specification as Word and its file name (the page's download and the
+    API's)."""
+    requirements = project_requirements(project)
+    content = requirements_docx(
+        project, requirements, summary=requirements_summary(requirements), at=timezone.now()
+    )
+    return content, f"kravspecifikation-{file_name_part(project.title) or project.pk}.docx"

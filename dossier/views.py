@@ -10,12 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from procurement.downloads import file_name_part, set_download_name
+from procurement.downloads import set_download_name
 from procurement.forms import error_messages
 from procurement.models import Project
 from procurement.permissions import get_visible_project, require
@@ -25,8 +24,8 @@ from . import requirements as requirement_service
 from . import services
 from .forms import RequirementForm
 from .models import DossierVersion, Requirement
-from .tools import RequirementsListTool, requirements_panel, requirements_summary
-from .word import DOCX_TYPE, requirements_docx
+from .tools import RequirementsListTool, requirements_panel, requirements_specification
+from .word import DOCX_TYPE
 
 logger = logging.getLogger(__name__)
 
@@ -223,11 +222,7 @@ def requirement_delete(request: HttpRequest, project_id: int, requirement_id: in
 def requirements_download(request: HttpRequest, project_id: int) -> HttpResponse:
     """The requirements specification as Word, for every member."""
     project = get_visible_project(request.user, project_id)
-    requirements = requirement_service.project_requirements(project)
-    content = requirements_docx(
-        project, requirements, summary=requirements_summary(requirements), at=timezone.now()
-    )
-    name = f"kravspecifikation-{file_name_part(project.title) or project.pk}.docx"
+    content, name = requirements_specification(project)
     response = HttpResponse(content, content_type=DOCX_TYPE)
     set_download_name(response, name)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -14,7 +14,7 @@ from accounts.models import User
 from checklists.models import ChecklistItem, Pathway
 from checklists.roles import AnswerType, Role
 
-from .models import Project
+from .models import Action, Project
 from .permissions import grantable_roles, roles_of, team_change_refusal
 
 PLAIN_NUMBER = re.compile(r"^[+-]?\d{1,30}(\.\d{1,10})?$")
@@ -205,6 +205,16 @@ class ReasonForm(TransitionForm):
         super().__init__(*args, **kwargs)
         self.fields["comment"].required = True
         self.fields["comment"].label = _("Reason")
+
+
+# The form each transition's reason is checked with (the web's buttons and the API).
+TRANSITION_FORMS = {
+    Action.APPROVED: TransitionForm,
+    Action.RETURNED: ReturnForm,
+    Action.STOPPED: ReasonForm,
+    Action.REOPENED: TransitionForm,
+    Action.RETIRED: ReasonForm,
+}
 
 
 class AnswerForm(BootstrapForm):

@@ -10,12 +10,16 @@ project's chain and names the first entry that does not match.
 What is hashed (version 1 of the canonical form): the project id, seq, action, actor id, time (UTC,
 microseconds), stage key, subject, from/to state, before/after values, comment and the previous
 hash, as JSON with sorted keys and no whitespace. Changing this form would break every existing
-chain: add a new version instead.
+chain: add a new version instead. An entry made through the API also names the token it came
+through (`via`, set for the request by `acting_via`); the key is hashed only when it is not
+empty, so every entry written before it existed, and every web entry, hashes as it always did.
 """
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -27,6 +31,25 @@ from .guards import lock_project
 from .models import HistoryEntry, Project
 
 GENESIS = ""
+
+# What a change came through other than the web page (the API token's name and key prefix, e.g.
+# "ERP (a1b2c3d4)"), for the request that makes it; empty for the web.
+_via: ContextVar[str] = ContextVar("journal_via", default="")
+
+
+@contextmanager
+def acting_via(label: str) -> Iterator[None]:
+    """Entries recorded inside the block name `label` as what the change came through."""
+    token = _via.set(label[:200])
+    try:
+        yield
+    finally:
+        _via.reset(token)
+
+
+def current_via() -> str:
+    return _via.get()
+
 
 # Who else learns of each entry, inside the same transaction (e.g. notifications). Other apps
 # register here from their AppConfig.ready(); the journal imports none of them.
@@ -59,6 +82,10 @@ def canonical(entry: HistoryEntry) -> bytes:
         "comment": entry.comment,
         "prev": entry.prev_hash,
     }
+    # getattr: migration 0005 seals entries through a historical model that has no `via` yet.
+    via = getattr(entry, "via", None)
+    if via:
+        data["via"] = via
     return json.dumps(
         data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
@@ -120,6 +147,7 @@ def record(
         after=as_json(after),
         comment=comment,
         prev_hash=prev_hash,
+        via=current_via() or None,
     )
     entry.hash = entry_hash(entry)
     entry.save(force_insert=True)

@@ -508,6 +508,10 @@ class HistoryEntry(AppendOnly):
     comment = models.TextField(_("reason or comment"), blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    # The API token a change came through ("name (key prefix)"); empty for the web.
+    # Nullable so that adding it is a plain ADD COLUMN: on SQLite a NOT NULL column rebuilds the
+    # table, and the rebuild would drop the append-only triggers.
+    via = models.CharField(_("via"), max_length=200, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["seq"]

@@ -17,7 +17,7 @@ from checklists.models import ChecklistItem
 from . import evidence_files, services
 from .dashboard import dashboard_context
 from .downloads import set_download_name
-from .forms import AnswerForm, MemberForm, ProjectForm, ReasonForm, ReturnForm, TransitionForm
+from .forms import TRANSITION_FORMS, AnswerForm, MemberForm, ProjectForm, ReturnForm, TransitionForm
 from .gates import FOUR_EYES, ROLE_REQUIRED, blocking_reasons, load_stage_status
 from .health import database_problem
 from .history import HistoryFilter, chain_status, history_filter_choices, history_rows
@@ -37,14 +37,6 @@ from .permissions import (
 )
 from .project_page import item_context, project_context
 from .transitions import TransitionBlocked, perform_transition, request_approval
-
-TRANSITION_FORMS = {
-    Action.APPROVED: TransitionForm,
-    Action.RETURNED: ReturnForm,
-    Action.STOPPED: ReasonForm,
-    Action.REOPENED: TransitionForm,
-    Action.RETIRED: ReasonForm,
-}
 
 
 @never_cache
