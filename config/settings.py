@@ -13,6 +13,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.storage_url import s3_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -163,17 +165,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("DJANGO_TESTING", False)
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
-
 # Evidence files live outside the web root and are only served through a permission-checked view.
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", BASE_DIR / "var" / "evidence"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(25 * 1024 * 1024)))
@@ -185,6 +176,43 @@ VALIDATION_UPLOAD_MAX_BYTES = int(
 # view). Rendering runs in a background worker (`manage.py db_worker`) and is stopped after
 # DOSSIER_RENDER_TIMEOUT seconds.
 DOSSIER_ROOT = Path(os.environ.get("DOSSIER_ROOT", BASE_DIR / "var" / "dossiers"))
+# Where files live (procurement/file_storage.py): the folders above by default; with STORAGE_URL
+# (s3://BUCKET?endpoint_url=...&region=..., see config/storage_url.py) the private bucket of an
+# S3-compatible store, evidence under evidence/ and dossiers under dossiers/. Keys from
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or boto3's own sources when unset).
+STORAGE_URL = os.environ.get("STORAGE_URL", "")
+AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+if STORAGE_URL:
+    _s3 = s3_options(STORAGE_URL) | {
+        "access_key": AWS_ACCESS_KEY_ID,
+        "secret_key": AWS_SECRET_ACCESS_KEY,
+    }
+    _file_storages = {
+        kind: {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3 | {"location": kind}}
+        for kind in ("evidence", "dossiers")
+    }
+else:
+    _local = "procurement.file_storage.LocalFileStorage"
+    _file_storages = {
+        "evidence": {"BACKEND": _local, "OPTIONS": {"root_setting": "EVIDENCE_ROOT"}},
+        # Dossier versions never change: read-only on disk.
+        "dossiers": {
+            "BACKEND": _local,
+            "OPTIONS": {"root_setting": "DOSSIER_ROOT", "file_permissions_mode": 0o444},
+        },
+    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or env_bool("DJANGO_TESTING", False)
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+    **_file_storages,
+}
 DOSSIER_RENDER_TIMEOUT = int(os.environ.get("DOSSIER_RENDER_TIMEOUT", "180"))
 # A background job still RUNNING after this long has lost its worker (`manage.py reap_tasks`
 # marks it failed; a dead worker on the same machine is recognised at once by its pid).

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", procurement_views.healthz, name="healthz"),
+    path("readyz", procurement_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("guide/", include("checklists.urls")),
     path("ask/", include("assistant.urls")),
