@@ -217,6 +217,8 @@ DOSSIER_RENDER_TIMEOUT = int(os.environ.get("DOSSIER_RENDER_TIMEOUT", "180"))
 # A background job still RUNNING after this long has lost its worker (`manage.py reap_tasks`
 # marks it failed; a dead worker on the same machine is recognised at once by its pid).
 TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", str(DOSSIER_RENDER_TIMEOUT + 120)))
+# `manage.py reap_tasks --retry` queues a lost dossier job again until it has had this many tries.
+DOSSIER_MAX_ATTEMPTS = int(os.environ.get("DOSSIER_MAX_ATTEMPTS", "3"))
 # Also check every dossier with pikepdf's strict PDF/A-3b validator before storing it (about a
 # quarter more time per dossier; the output's conformance is otherwise ensured by construction
 # and checked by the tests and bench/dossier.py).

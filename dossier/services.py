@@ -133,6 +133,42 @@ def _enqueue(request: DossierRequest) -> None:
     DossierRequest.objects.filter(pk=request.pk).update(task_id=str(result.id)[:64])
 
 
+def retry_lost_requests() -> int:
+    """Queue again the dossier jobs a dead worker left (marked WORKER_LOST by the reaper), so
+    another worker renders them without anyone asking again; at most DOSSIER_MAX_ATTEMPTS
+    attempts per request (a dossier that kills its worker every time stays failed and the page
+    says so). Only the latest request of a project is retried, under the same number, as
+    `request_dossier` does. Returns how many were queued. Idempotent."""
+    retried = 0
+    lost = DossierRequest.objects.filter(
+        status=DossierRequest.Status.FAILED,
+        error_code=WORKER_LOST,
+        attempts__lt=settings.DOSSIER_MAX_ATTEMPTS,
+    )
+    for request in lost:
+        with transaction.atomic():
+            locked = lock_project(request.project_id)
+            latest = DossierRequest.objects.filter(project=locked).order_by("-number").first()
+            if latest is None or latest.pk != request.pk:
+                continue
+            queued = DossierRequest.objects.filter(
+                pk=request.pk, status=DossierRequest.Status.FAILED, error_code=WORKER_LOST
+            ).update(
+                status=DossierRequest.Status.QUEUED,
+                step="",
+                error_code="",
+                error_detail="",
+                worker="",
+                started_at=None,
+                finished_at=None,
+            )
+        if queued:
+            logger.warning("Dossier request %s: queued again after its worker was lost", request.pk)
+            _enqueue(request)
+            retried += 1
+    return retried
+
+
 # --- the job ---------------------------------------------------------------------------------
 
 
