@@ -65,9 +65,13 @@ INSTALLED_APPS = [
     "dossier",
     "assistant",
     "notifications",
+    "observability",
 ]
 
 MIDDLEWARE = [
+    # First and (next to) last, as django-prometheus requires: request counts and latencies.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "observability.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "procurement.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -80,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -325,9 +330,26 @@ if env_bool("DJANGO_CSP_REPORT_ONLY", False):
 else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
 
+# Observability (observability/): JSON log lines with the request id, user id, project id and
+# duration when DEBUG is off or LOG_FORMAT=json (LOG_FORMAT=text for plain lines); Prometheus
+# metrics at /metrics for a bearer token (METRICS_TOKEN) or client addresses (METRICS_ALLOWED_IPS,
+# comma-separated), 404 when neither is set. Several processes per instance: set
+# PROMETHEUS_MULTIPROC_DIR (read by prometheus-client itself; see observability/metrics.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "observability.logs.RequestContextFilter"}},
+    "formatters": {"json": {"()": "observability.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
