@@ -64,6 +64,10 @@ def dossier_storage() -> Storage:
     return storages[DOSSIERS]
 
 
+def storages_by_kind() -> dict[str, Storage]:
+    return {kind: storages[kind] for kind in KINDS}
+
+
 def is_local(storage: Storage) -> bool:
     """True when the storage's files are on this machine's disk (they have a path)."""
     try:
