@@ -255,6 +255,11 @@ ASSISTANT_QUESTIONS_PER_MINUTE_PER_ADDRESS = int(
     os.environ.get("ASSISTANT_QUESTIONS_PER_MINUTE_PER_ADDRESS", "60")
 )
 
+# Sessions are rows in the database, so every web process on every machine knows everyone who is
+# logged in (no sticky sessions). The default cache is per process on purpose: it only holds
+# rendered guideline pages, which never change for a published version.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # Django's cache. "throttle" counts requests for throttles in the database, so every worker
 # process and machine counts together; its table is created by a migration (assistant 0002).
 CACHES = {

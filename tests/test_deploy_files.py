@@ -156,3 +156,12 @@ def test_the_readme_links_to_the_deployment_guide():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/deploy.md" in readme
     assert "shared `EVIDENCE_ROOT`" not in readme
+
+
+def test_sessions_are_shared_by_every_process(settings):
+    """A login on one web process must hold on every other: sessions in the database (or a
+    shared cache), never in one process's memory or on one machine's disk."""
+    assert settings.SESSION_ENGINE in (
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    )
