@@ -107,9 +107,11 @@ def export_project(project_id: int, out) -> ExportSummary:
     must not carry a damaged file silently)."""
     from .models import Project
 
-    if not Project.objects.filter(pk=project_id).exists():
-        raise LookupError(f"No project with id {project_id}.")
-    with transaction.atomic():  # one consistent view of the rows (REPEATABLE READ aside)
+    with transaction.atomic():
+        # Every change to a project locks its row first (procurement/guards.py): holding the
+        # lock, the export reads the project as one consistent state.
+        if not Project.objects.select_for_update().filter(pk=project_id).exists():
+            raise LookupError(f"No project with id {project_id}.")
         project_rows = _project_rows(project_id)
         users, organisations = _people(project_rows, project_id)
         pathway_rows = _pathway_rows(project_rows)

@@ -11,12 +11,15 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import uuid
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from checklists.loading import load_pathways
 from dossier import services as dossier_services
@@ -100,19 +103,57 @@ def test_a_demo_project_round_trips_into_an_empty_database(demo_with_dossier, tm
     journal = HistoryEntry.objects.filter(project=demo).count()
     assert sum(row["model"] == "procurement.historyentry" for row in rows) == journal
 
-    # A new, empty database (migrated, nothing else) and new, empty file folders.
+    # A new, empty database (migrated, nothing else) of the same kind, and empty file folders.
     target = tmp_path / "restore"
+    target.mkdir()
+    with empty_database(target) as (database_url, query):
+        restore_and_check(demo, archive, manifest, journal, target, database_url, query)
+
+
+@contextmanager
+def empty_database(target: Path):
+    """A database URL of a new database, and a function running a query in it: a SQLite file,
+    or a new PostgreSQL database beside the test database (dropped afterwards)."""
+    if connection.vendor != "postgresql":
+        path = target / "db.sqlite3"
+
+        def query(sql, *params):
+            with sqlite3.connect(path) as db:
+                return db.execute(sql.replace("%s", "?"), params).fetchall()
+
+        yield f"sqlite:///{path}", query
+        return
+    import psycopg
+
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    server = f"postgresql://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    name = f"restore_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+    def query(sql, *params):
+        with psycopg.connect(f"{server}/{name}", autocommit=True) as restored:
+            return restored.execute(sql, params).fetchall()
+
+    try:
+        yield f"{server}/{name}", query
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def restore_and_check(demo, archive, manifest, journal, target, database_url, query):
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{target / 'db.sqlite3'}",
+        "DATABASE_URL": database_url,
         "EVIDENCE_ROOT": str(target / "evidence"),
         "DOSSIER_ROOT": str(target / "dossiers"),
         "FILE_UPLOAD_TEMP_DIR": str(target / "uploads"),
         "STORAGE_URL": "",
     }
-    target.mkdir()
     assert manage(env, "migrate", "--noinput").returncode == 0
     restored = manage(env, "import_project", str(archive))
     assert restored.returncode == 0, restored.stderr[-2000:]
@@ -123,14 +164,17 @@ def test_a_demo_project_round_trips_into_an_empty_database(demo_with_dossier, tm
     for entry in manifest["files"]:
         root = target / ("evidence" if entry["storage"] == "evidence" else "dossiers")
         assert hashlib.sha256((root / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
-    with sqlite3.connect(target / "db.sqlite3") as db:
-        count = "SELECT count(*) FROM procurement_historyentry WHERE project_id = ?"
-        assert db.execute(count, (demo.pk,)).fetchone()[0] == journal
-        (head,) = db.execute(
-            "SELECT hash FROM procurement_historyentry WHERE project_id = ? ORDER BY seq DESC",
-            (demo.pk,),
-        ).fetchone()
-        passwords = [row[0] for row in db.execute("SELECT password FROM accounts_user")]
+    count = "SELECT count(*) FROM procurement_historyentry WHERE project_id = %s"
+    assert query(count, demo.pk)[0][0] == journal
+    ((head,),) = query(
+        "SELECT hash FROM procurement_historyentry WHERE project_id = %s ORDER BY seq DESC LIMIT 1",
+        demo.pk,
+    )
+    passwords = [row[0] for row in query("SELECT password FROM accounts_user")]
+    if connection.vendor == "postgresql":
+        # New rows get new ids: the sequences were moved past the restored ones.
+        ((next_id,),) = query("SELECT nextval(pg_get_serial_sequence('procurement_project', 'id'))")
+        assert next_id > demo.pk
     last = HistoryEntry.objects.filter(project=demo).order_by("-seq").first()
     assert head == last.hash
     assert passwords and all(password.startswith("!") for password in passwords)
