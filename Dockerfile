@@ -32,9 +32,11 @@ COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 # var/: temporary upload files (FILE_UPLOAD_TEMP_DIR) and, without STORAGE_URL, the files.
 RUN mkdir -p /app/var/uploads && chown -R guide:guide /app/var
+# XDG_CACHE_HOME: fontconfig (WeasyPrint) keeps its cache there; the app's folder is read-only.
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
+    XDG_CACHE_HOME=/tmp/cache \
     DJANGO_STATIC_ROOT=/app/staticfiles \
     FILE_UPLOAD_TEMP_DIR=/app/var/uploads
 WORKDIR /app

@@ -10,9 +10,10 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-# Read by the interpreter, pip or gunicorn, not by the app.
+# Read by the interpreter, pip or fontconfig, not by the app.
 PROCESS_VARIABLES = {
     "PATH",
+    "XDG_CACHE_HOME",
     "PYTHONUNBUFFERED",
     "PYTHONDONTWRITEBYTECODE",
     "PIP_DISABLE_PIP_VERSION_CHECK",
