@@ -24,7 +24,7 @@ DEMO_USERS := kliniker konsulent jurist itarkitekt indkoeb aikompetence admin
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv system-deps system-deps-runtime run test lint messages
+.PHONY: help venv venv-runtime system-deps system-deps-runtime run test lint messages
 
 help:
 	@echo "Targets:"
@@ -32,7 +32,7 @@ help:
 	@echo "  make test         run the test suite (PYTEST_ARGS='...' to pass options to pytest)"
 	@echo "  make lint         ruff check + ruff format --check"
 	@echo "  make messages     makemessages (da, en) + compilemessages"
-	@echo "  make venv         create $(VENV) and install requirements-dev.txt"
+	@echo "  make venv         create $(VENV) and install requirements-dev.txt (make run: requirements.txt)"
 	@echo "  make system-deps  check/install Debian packages (WeasyPrint, gettext, chromium)"
 
 # --- virtualenv ------------------------------------------------------------------------------
@@ -55,12 +55,19 @@ $(VENV)/pyvenv.cfg:
 	    exit 1; \
 	fi
 
-# Re-install only when a requirements file is newer than the stamp.
+# Re-install only when a requirements file is newer than its stamp. Serving (`make run`) needs
+# the runtime requirements only; the tests, lint and browser tools come with `make test`.
+$(VENV)/.installed-runtime: requirements.txt | $(VENV)/pyvenv.cfg
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -r requirements.txt
+	@touch $@
+
 $(VENV)/.installed: requirements.txt requirements-dev.txt | $(VENV)/pyvenv.cfg
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -r requirements-dev.txt
-	@touch $@
+	@touch $@ $(VENV)/.installed-runtime
 
+venv-runtime: $(VENV)/.installed-runtime
 venv: $(VENV)/.installed
 
 # --- system packages -------------------------------------------------------------------------
@@ -74,7 +81,7 @@ system-deps-runtime:
 # --- run / test / lint / i18n ----------------------------------------------------------------
 
 run: export DJANGO_DEBUG := 1
-run: system-deps-runtime venv
+run: system-deps-runtime venv-runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_pathways
 	$(PY) manage.py seed_demo
@@ -100,7 +107,7 @@ lint: venv
 
 # The settings refuse to load without a secret key unless DEBUG is on.
 messages: export DJANGO_DEBUG := 1
-messages: system-deps-runtime venv
+messages: system-deps-runtime venv-runtime
 	@mkdir -p locale
 	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=static --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv

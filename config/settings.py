@@ -13,6 +13,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.storage_url import s3_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -69,9 +71,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "knox",
     "api",
+    "observability",
 ]
 
 MIDDLEWARE = [
+    # First and (next to) last, as django-prometheus requires: request counts and latencies.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "observability.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "procurement.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -84,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -110,6 +117,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
+        env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
     )
@@ -169,17 +177,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("DJANGO_TESTING", False)
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
-
 # Evidence files live outside the web root and are only served through a permission-checked view.
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", BASE_DIR / "var" / "evidence"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(25 * 1024 * 1024)))
@@ -191,10 +188,49 @@ VALIDATION_UPLOAD_MAX_BYTES = int(
 # view). Rendering runs in a background worker (`manage.py db_worker`) and is stopped after
 # DOSSIER_RENDER_TIMEOUT seconds.
 DOSSIER_ROOT = Path(os.environ.get("DOSSIER_ROOT", BASE_DIR / "var" / "dossiers"))
+# Where files live (procurement/file_storage.py): the folders above by default; with STORAGE_URL
+# (s3://BUCKET?endpoint_url=...&region=..., see config/storage_url.py) the private bucket of an
+# S3-compatible store, evidence under evidence/ and dossiers under dossiers/. Keys from
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or boto3's own sources when unset).
+STORAGE_URL = os.environ.get("STORAGE_URL", "")
+AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+if STORAGE_URL:
+    _s3 = s3_options(STORAGE_URL) | {
+        "access_key": AWS_ACCESS_KEY_ID,
+        "secret_key": AWS_SECRET_ACCESS_KEY,
+    }
+    _file_storages = {
+        kind: {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3 | {"location": kind}}
+        for kind in ("evidence", "dossiers")
+    }
+else:
+    _local = "procurement.file_storage.LocalFileStorage"
+    _file_storages = {
+        "evidence": {"BACKEND": _local, "OPTIONS": {"root_setting": "EVIDENCE_ROOT"}},
+        # Dossier versions never change: read-only on disk.
+        "dossiers": {
+            "BACKEND": _local,
+            "OPTIONS": {"root_setting": "DOSSIER_ROOT", "file_permissions_mode": 0o444},
+        },
+    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or env_bool("DJANGO_TESTING", False)
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+    **_file_storages,
+}
 DOSSIER_RENDER_TIMEOUT = int(os.environ.get("DOSSIER_RENDER_TIMEOUT", "180"))
 # A background job still RUNNING after this long has lost its worker (`manage.py reap_tasks`
 # marks it failed; a dead worker on the same machine is recognised at once by its pid).
 TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", str(DOSSIER_RENDER_TIMEOUT + 120)))
+# `manage.py reap_tasks --retry` queues a lost dossier job again until it has had this many tries.
+DOSSIER_MAX_ATTEMPTS = int(os.environ.get("DOSSIER_MAX_ATTEMPTS", "3"))
 # Also check every dossier with pikepdf's strict PDF/A-3b validator before storing it (about a
 # quarter more time per dossier; the output's conformance is otherwise ensured by construction
 # and checked by the tests and bench/dossier.py).
@@ -224,6 +260,11 @@ ASSISTANT_QUESTIONS_PER_MINUTE = int(os.environ.get("ASSISTANT_QUESTIONS_PER_MIN
 ASSISTANT_QUESTIONS_PER_MINUTE_PER_ADDRESS = int(
     os.environ.get("ASSISTANT_QUESTIONS_PER_MINUTE_PER_ADDRESS", "60")
 )
+
+# Sessions are rows in the database, so every web process on every machine knows everyone who is
+# logged in (no sticky sessions). The default cache is per process on purpose: it only holds
+# rendered guideline pages, which never change for a published version.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Django's cache. "throttle" counts requests for throttles in the database, so every worker
 # process and machine counts together; its table is created by a migration (assistant 0002).
@@ -274,6 +315,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
 SECURE_HSTS_PRELOAD = SECURE_SSL
 if SECURE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Probes and the scraper may ask over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -343,9 +386,26 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
+# Observability (observability/): JSON log lines with the request id, user id, project id and
+# duration when DEBUG is off or LOG_FORMAT=json (LOG_FORMAT=text for plain lines); Prometheus
+# metrics at /metrics for a bearer token (METRICS_TOKEN) or client addresses (METRICS_ALLOWED_IPS,
+# comma-separated), 404 when neither is set. Several processes per instance: set
+# PROMETHEUS_MULTIPROC_DIR (read by prometheus-client itself; see observability/metrics.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "observability.logs.RequestContextFilter"}},
+    "formatters": {"json": {"()": "observability.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }

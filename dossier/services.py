@@ -3,9 +3,9 @@
 The flow is the same for the web page (a background job) and for `manage.py generate_dossier`
 (synchronous): `request_dossier` reserves the next version number, `run_dossier_request` builds
 the content, renders the PDF in a child process with a time limit, checks PDF/A, and stores the
-file and its row. A version row only ever points to a complete file: the file is written under a
-temporary name, synced and renamed into place before the row is created, and a failed job leaves
-nothing behind but its error.
+file and its row. A version row only ever points to a complete file: the file is stored (synced
+on a disk, one PUT in object storage) before the row is created, and a failed job leaves nothing
+behind but its error.
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
-from procurement import journal
+from procurement import file_storage, journal
 from procurement.guards import lock_project
 from procurement.models import Action, Membership, Project
 
@@ -132,6 +133,42 @@ def _enqueue(request: DossierRequest) -> None:
     DossierRequest.objects.filter(pk=request.pk).update(task_id=str(result.id)[:64])
 
 
+def retry_lost_requests() -> int:
+    """Queue again the dossier jobs a dead worker left (marked WORKER_LOST by the reaper), so
+    another worker renders them without anyone asking again; at most DOSSIER_MAX_ATTEMPTS
+    attempts per request (a dossier that kills its worker every time stays failed and the page
+    says so). Only the latest request of a project is retried, under the same number, as
+    `request_dossier` does. Returns how many were queued. Idempotent."""
+    retried = 0
+    lost = DossierRequest.objects.filter(
+        status=DossierRequest.Status.FAILED,
+        error_code=WORKER_LOST,
+        attempts__lt=settings.DOSSIER_MAX_ATTEMPTS,
+    )
+    for request in lost:
+        with transaction.atomic():
+            locked = lock_project(request.project_id)
+            latest = DossierRequest.objects.filter(project=locked).order_by("-number").first()
+            if latest is None or latest.pk != request.pk:
+                continue
+            queued = DossierRequest.objects.filter(
+                pk=request.pk, status=DossierRequest.Status.FAILED, error_code=WORKER_LOST
+            ).update(
+                status=DossierRequest.Status.QUEUED,
+                step="",
+                error_code="",
+                error_detail="",
+                worker="",
+                started_at=None,
+                finished_at=None,
+            )
+        if queued:
+            logger.warning("Dossier request %s: queued again after its worker was lost", request.pk)
+            _enqueue(request)
+            retried += 1
+    return retried
+
+
 # --- the job ---------------------------------------------------------------------------------
 
 
@@ -235,14 +272,11 @@ def _fail(request: DossierRequest, code: str, exc: BaseException) -> None:
     )
 
 
-def version_folder(project_id: int) -> Path:
-    return Path(settings.DOSSIER_ROOT) / str(int(project_id))
-
-
-def version_path(version: DossierVersion) -> Path:
+def version_name(version: DossierVersion) -> str:
+    """The version's name in the dossier storage (procurement/file_storage.py)."""
     if not STORED_NAME.match(version.stored_name):
         raise ValueError("invalid stored name")
-    return version_folder(version.project_id) / version.stored_name
+    return f"{int(version.project_id)}/{version.stored_name}"
 
 
 def _store(
@@ -254,66 +288,60 @@ def _store(
     stage_key: str,
     stage_name: str,
 ) -> DossierVersion:
-    folder = version_folder(request.project_id)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Save the PDF under its final name, then create the row: a row only ever points to a
+    complete file (a disk write is synced first; an object-storage PUT is complete or absent).
+    A process killed between the two leaves a file no row names, which `clean_orphans` lists;
+    a failed row removes the file."""
+    storage = file_storage.dossier_storage()
     stored_name = f"{uuid.uuid4().hex}.pdf"
-    final = folder / stored_name
-    partial = folder / f".{stored_name}.part"
+    name = f"{int(request.project_id)}/{stored_name}"
+    file_storage.save_exactly(storage, name, ContentFile(pdf.content))
     try:
-        with open(partial, "xb") as out:
-            out.write(pdf.content)
-            out.flush()
-            os.fsync(out.fileno())
-        partial.chmod(0o444)
-        os.replace(partial, final)
-        try:
-            with transaction.atomic():
-                version = DossierVersion.objects.create(
-                    project_id=request.project_id,
-                    number=request.number,
-                    request=request,
-                    created_at=generated_at,
-                    created_by=request.requested_by,
-                    state=state,
-                    stage_key=stage_key,
-                    stage_name=stage_name,
-                    language=request.language,
-                    page_count=pdf.page_count,
-                    stored_name=stored_name,
-                    size=len(pdf.content),
-                    sha256=hashlib.sha256(pdf.content).hexdigest(),
-                )
-                DossierRequest.objects.filter(pk=request.pk).update(
-                    status=DossierRequest.Status.DONE, step="", finished_at=timezone.now()
-                )
-                journal.record(
-                    project=lock_project(request.project_id),
-                    action=Action.DOSSIER_GENERATED,
-                    by=request.requested_by,
-                    subject=f"v{version.number}",
-                    after={
-                        "number": version.number,
-                        "sha256": version.sha256,
-                        "pages": version.page_count,
-                        "language": version.language,
-                    },
-                    comment=f"v{version.number} · SHA-256 {version.sha256}",
-                )
-        except IntegrityError:
-            final.unlink(missing_ok=True)
-            existing = DossierVersion.objects.filter(request=request).first()
-            if existing is None:
-                raise
-            # A worker presumed dead finished after all: its version stands.
+        with transaction.atomic():
+            version = DossierVersion.objects.create(
+                project_id=request.project_id,
+                number=request.number,
+                request=request,
+                created_at=generated_at,
+                created_by=request.requested_by,
+                state=state,
+                stage_key=stage_key,
+                stage_name=stage_name,
+                language=request.language,
+                page_count=pdf.page_count,
+                stored_name=stored_name,
+                size=len(pdf.content),
+                sha256=hashlib.sha256(pdf.content).hexdigest(),
+            )
             DossierRequest.objects.filter(pk=request.pk).update(
                 status=DossierRequest.Status.DONE, step="", finished_at=timezone.now()
             )
-            return existing
-        except Exception:
-            final.unlink(missing_ok=True)
+            journal.record(
+                project=lock_project(request.project_id),
+                action=Action.DOSSIER_GENERATED,
+                by=request.requested_by,
+                subject=f"v{version.number}",
+                after={
+                    "number": version.number,
+                    "sha256": version.sha256,
+                    "pages": version.page_count,
+                    "language": version.language,
+                },
+                comment=f"v{version.number} · SHA-256 {version.sha256}",
+            )
+    except IntegrityError:
+        storage.delete(name)
+        existing = DossierVersion.objects.filter(request=request).first()
+        if existing is None:
             raise
-    finally:
-        partial.unlink(missing_ok=True)
+        # A worker presumed dead finished after all: its version stands.
+        DossierRequest.objects.filter(pk=request.pk).update(
+            status=DossierRequest.Status.DONE, step="", finished_at=timezone.now()
+        )
+        return existing
+    except Exception:
+        storage.delete(name)
+        raise
     logger.info(
         "Dossier v%s of project %s stored: %s bytes, sha256 %s",
         version.number,
@@ -330,7 +358,8 @@ def _store(
 def read_version(version: DossierVersion) -> bytes:
     """The stored file's bytes, checked against the SHA-256 recorded when it was made."""
     try:
-        content = version_path(version).read_bytes()
+        with file_storage.dossier_storage().open(version_name(version), "rb") as handle:
+            content = handle.read(version.size + 1)
     except OSError as exc:
         raise DossierFileDamaged(f"version {version.pk}: {exc}") from exc
     if len(content) != version.size or hashlib.sha256(content).hexdigest() != version.sha256:

@@ -1,4 +1,5 @@
-"""Storing evidence files: outside the web root, under server-generated names, checked by content.
+"""Storing evidence files: in the evidence storage (procurement/file_storage.py, outside the web
+root), under server-generated names, checked by content.
 
 Only the types on the allow-list are accepted, and the file's content must match its extension,
 so a renamed executable or HTML page is refused. Files are served only through
@@ -6,7 +7,7 @@ so a renamed executable or HTML page is refused. Files are served only through
 """
 
 import hashlib
-import os
+import logging
 import unicodedata
 import uuid
 import weakref
@@ -21,7 +22,10 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from . import file_storage
 from .archives import ArchiveRefused, check_zip
+
+logger = logging.getLogger(__name__)
 
 # extension -> content type we send back
 ALLOWED = {
@@ -131,42 +135,48 @@ def original_name(name: str) -> str:
 
 
 def store_upload(upload: UploadedFile, *, project_id: int, content_type: str) -> StoredFile:
-    """Write the file under a temporary name beside its final one and return its metadata,
-    SHA-256 included. The caller, in the transaction that creates the row pointing to it, calls
-    `publish_on_commit` (and `remove_stored` when its own work fails): a process killed
-    mid-upload leaves at most a `.part` file no row points to (`manage.py clean_orphans`), never
-    a truncated file under a real name."""
+    """Save the file under a temporary name beside its final one (`<name>.part`, in the
+    evidence storage: a folder or a bucket) and return its metadata, SHA-256 included. The
+    caller, in the transaction that creates the row pointing to it, calls `publish_on_commit`
+    (and `remove_stored` when its own work fails): a process killed mid-upload leaves at most a
+    `.part` file no row points to (`manage.py clean_orphans`), never a truncated file under a
+    real name. On object storage an upload is one PUT, complete or absent."""
     original = original_name(upload.name)
     stored_name = uuid.uuid4().hex
-    folder = Path(settings.EVIDENCE_ROOT) / str(int(project_id))
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = partial_path(project_id, stored_name)
     digest = hashlib.sha256()
     size = 0
+    for chunk in upload.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    upload.seek(0)
+    temporary = partial_name(project_id, stored_name)
     try:
-        with open(temporary, "xb") as out:
-            for chunk in upload.chunks():
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+        file_storage.save_exactly(file_storage.evidence_storage(), temporary, upload)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        _delete_quietly(temporary)
         raise
     return StoredFile(stored_name, original, content_type, size, digest.hexdigest())
 
 
-def partial_path(project_id: int, stored_name: str) -> Path:
+def stored_file_name(project_id: int, stored_name: str) -> str:
+    """The name of a committed file in the evidence storage."""
+    if not stored_name.isalnum():
+        raise ValueError("invalid stored name")
+    return f"{int(project_id)}/{stored_name}"
+
+
+def partial_name(project_id: int, stored_name: str) -> str:
     """Where a file is written before its row is committed."""
-    return evidence_file_path(project_id, stored_name).with_name(stored_name + PARTIAL_SUFFIX)
+    return stored_file_name(project_id, stored_name) + PARTIAL_SUFFIX
 
 
 def publish_stored(project_id: int, stored: StoredFile) -> None:
-    """Give a stored file its real name (atomic on one file system)."""
-    os.replace(
-        partial_path(project_id, stored.stored_name),
-        evidence_file_path(project_id, stored.stored_name),
+    """Give a stored file its real name (atomic on a disk; copy then delete in object storage,
+    so the real name is complete or absent)."""
+    file_storage.rename(
+        file_storage.evidence_storage(),
+        partial_name(project_id, stored.stored_name),
+        stored_file_name(project_id, stored.stored_name),
     )
 
 
@@ -189,7 +199,7 @@ def publish_on_commit(project_id: int, stored: StoredFile) -> None:
     weakref.finalize(
         publish_evidence_file,
         _remove_if_rolled_back,
-        partial_path(project_id, stored.stored_name),
+        partial_name(project_id, stored.stored_name),
         state,
     )
     # robust: a failed rename after the commit must not reach the caller's clean-up, which would
@@ -197,17 +207,25 @@ def publish_on_commit(project_id: int, stored: StoredFile) -> None:
     transaction.on_commit(publish_evidence_file, robust=True)
 
 
-def _remove_if_rolled_back(path: Path, state: dict) -> None:
+def _remove_if_rolled_back(name: str, state: dict) -> None:
     if not state["called"]:
-        path.unlink(missing_ok=True)
+        _delete_quietly(name)
 
 
-def evidence_file_path(project_id: int, stored_name: str) -> Path:
-    if not stored_name.isalnum():
-        raise ValueError("invalid stored name")
-    return Path(settings.EVIDENCE_ROOT) / str(int(project_id)) / stored_name
+def _delete_quietly(name: str) -> None:
+    try:
+        file_storage.evidence_storage().delete(name)
+    except Exception:
+        logger.exception("Could not delete %s; clean_orphans will find it", name)
+
+
+def open_stored(project_id: int, stored_name: str):
+    """The committed file, opened for reading (the caller closes it); FileNotFoundError when
+    the storage does not have it."""
+    return file_storage.evidence_storage().open(stored_file_name(project_id, stored_name), "rb")
 
 
 def remove_stored(project_id: int, stored_name: str) -> None:
-    evidence_file_path(project_id, stored_name).unlink(missing_ok=True)
-    partial_path(project_id, stored_name).unlink(missing_ok=True)
+    storage = file_storage.evidence_storage()
+    storage.delete(stored_file_name(project_id, stored_name))
+    storage.delete(partial_name(project_id, stored_name))

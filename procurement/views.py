@@ -19,7 +19,7 @@ from .dashboard import dashboard_context
 from .downloads import set_download_name
 from .forms import TRANSITION_FORMS, AnswerForm, MemberForm, ProjectForm, ReturnForm, TransitionForm
 from .gates import FOUR_EYES, ROLE_REQUIRED, blocking_reasons, load_stage_status
-from .health import database_problem
+from .health import database_problem, readiness
 from .history import HistoryFilter, chain_status, history_filter_choices, history_rows
 from .models import Action, Evidence, Membership
 from .pathway_change import (
@@ -48,6 +48,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
     if problem is not None:
         return JsonResponse({"status": "error", "database": problem}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> HttpResponse:
+    """200 when this process can serve: database with the schema, every migration applied, the
+    file storages writable; 503 with the failing check's code otherwise. No login."""
+    checks = readiness(connection)
+    ready = all(value == "ok" for value in checks.values())
+    status = "ok" if ready else "error"
+    return JsonResponse({"status": status, **checks}, status=200 if ready else 503)
 
 
 @login_required
@@ -239,11 +250,12 @@ def signoff_create(request: HttpRequest, project_id: int, item_id: int) -> HttpR
 def evidence_download(request: HttpRequest, project_id: int, evidence_id: int):
     project = get_visible_project(request.user, project_id)
     evidence = get_object_or_404(Evidence, pk=evidence_id, project=project)
-    path = evidence_files.evidence_file_path(project.pk, evidence.stored_name)
-    if not path.exists():
-        raise Http404("The file is missing from storage")
+    try:
+        handle = evidence_files.open_stored(project.pk, evidence.stored_name)
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage") from None
     response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        handle,  # streamed from the storage; FileResponse closes it
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.object_storage import file_backend, moto_endpoint, object_storage  # noqa: F401
 from tests.personas import Team, load_test_pathway, make_team
 
 

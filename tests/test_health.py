@@ -55,3 +55,46 @@ def test_an_empty_sqlite_database_is_unhealthy(db, tmp_path):
 def test_a_postgresql_database_without_the_schema_is_unhealthy(db):
     assert check(NAME="postgres") == "unavailable"  # exists on every server, has no app tables
     assert check(NAME="no_such_database_for_healthz") == "unavailable"
+
+
+# --- /readyz ---------------------------------------------------------------------------------
+
+
+def test_readyz_checks_database_migrations_and_both_storages(client, db, file_backend):
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.json()
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "migrations": "ok",
+        "storage_evidence": "ok",
+        "storage_dossiers": "ok",
+    }
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_readyz_is_503_while_a_migration_is_pending(client, db, monkeypatch):
+    from django.db.migrations.executor import MigrationExecutor
+
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("x", False)])
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["migrations"] == "pending"
+
+
+def test_readyz_is_503_when_a_storage_fails(client, db, settings):
+    settings.DOSSIER_ROOT = "/proc/no-such-folder"
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["storage_dossiers"] == "unavailable"
+    assert response.json()["storage_evidence"] == "ok"
+
+
+def test_readyz_is_503_without_a_database(client, db, monkeypatch):
+    from procurement import health
+
+    monkeypatch.setattr(health, "database_problem", lambda connection: "unavailable")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+    assert "migrations" not in response.json()

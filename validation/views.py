@@ -175,11 +175,12 @@ def upload(request: HttpRequest, project_id: int, stage_key: str) -> HttpRespons
 def upload_download(request: HttpRequest, project_id: int, upload_id: int):
     project = get_visible_project(request.user, project_id)
     result = get_object_or_404(ResultUpload, pk=upload_id, project=project)
-    path = evidence_files.evidence_file_path(project.pk, result.stored_name)
-    if not path.exists():
-        raise Http404("The file is missing from storage")
+    try:
+        handle = evidence_files.open_stored(project.pk, result.stored_name)
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage") from None
     response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        handle,  # streamed from the storage; FileResponse closes it
         as_attachment=True,
         filename=result.original_name,
         content_type=result.content_type,

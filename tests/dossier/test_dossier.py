@@ -6,6 +6,7 @@ import hashlib
 import signal
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -18,6 +19,7 @@ from dossier import rendering, services
 from dossier import requirements as requirement_service
 from dossier.models import DossierDownload, DossierRequest, DossierVersion, Requirement
 from procurement import services as project_services
+from procurement.file_storage import dossier_storage
 from procurement.models import Action
 from tests.personas import answer
 
@@ -145,7 +147,7 @@ def test_versions_never_change(client, case, dossier_root):
         version.save()
     with pytest.raises(PermissionError):
         version.delete()
-    path = services.version_path(version)
+    path = Path(dossier_storage().path(services.version_name(version)))
     assert path.stat().st_mode & 0o222 == 0  # read-only on disk
     assert stored_files(dossier_root) == [path]
 
@@ -172,7 +174,7 @@ def test_download_serves_the_stored_file_without_rendering_and_logs_it(client, c
 
 def test_a_damaged_file_is_never_sent(client, case):
     version, _content = generated(client, case)
-    path = services.version_path(version)
+    path = Path(dossier_storage().path(services.version_name(version)))
     path.chmod(0o644)
     path.write_bytes(b"%PDF-1.7 changed")
     client.force_login(case.procurement)

@@ -102,3 +102,55 @@ def test_asking_again_reaps_only_that_project(team, pathway, settings):
     assert retried.pk == mine.pk and retried.status == "queued" and retried.worker == ""
     theirs.refresh_from_db()
     assert theirs.status == "running"
+
+
+def test_reap_tasks_retry_queues_the_lost_job_again_for_another_worker(team, settings, monkeypatch):
+    """`reap_tasks --retry`: the job of a killed worker is queued again under its number, up to
+    DOSSIER_MAX_ATTEMPTS tries; an earlier request of the project and a job that has had all its
+    tries stay failed."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from dossier import services
+
+    settings.DOSSIER_MAX_ATTEMPTS = 3
+    queued = []
+    monkeypatch.setattr(services, "_enqueue", lambda request: queued.append(request.pk))
+    host = socket.gethostname()
+    now = timezone.now()
+    earlier = running(team, 1, f"{host}:{dead_pid()}:1", now)
+    latest = running(team, 2, f"{host}:{dead_pid()}:1", now)
+    DossierRequest.objects.filter(pk=latest.pk).update(attempts=1)
+
+    out = StringIO()
+    call_command("reap_tasks", "--retry", stdout=out)
+    assert "2 dossier job(s) of lost workers marked failed." in out.getvalue()
+    assert "1 dossier job(s) queued again." in out.getvalue()
+    assert queued == [latest.pk]
+    latest.refresh_from_db()
+    assert (latest.status, latest.worker, latest.error_code, latest.number) == ("queued", "", "", 2)
+    assert DossierRequest.objects.get(pk=earlier.pk).status == "failed"
+    # Idempotent: nothing is lost any more.
+    call_command("reap_tasks", "--retry", stdout=StringIO())
+    assert queued == [latest.pk]
+    # Lost again on its last try: it stays failed.
+    DossierRequest.objects.filter(pk=latest.pk).update(
+        status="running", worker=f"{host}:{dead_pid()}:1", attempts=3
+    )
+    call_command("reap_tasks", "--retry", stdout=StringIO())
+    assert queued == [latest.pk]
+    assert DossierRequest.objects.get(pk=latest.pk).error_code == WORKER_LOST
+
+
+def test_reap_tasks_without_retry_only_marks(team, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from dossier import services
+
+    monkeypatch.setattr(services, "_enqueue", lambda request: pytest.fail("queued"))
+    lost = running(team, 1, f"{socket.gethostname()}:{dead_pid()}:1", timezone.now())
+    call_command("reap_tasks", stdout=StringIO())
+    assert DossierRequest.objects.get(pk=lost.pk).status == "failed"

@@ -4,8 +4,8 @@ The same code path as the "Generate dossier" button, run synchronously: a new st
 made (and recorded on the project's dossier page), then copied to --output.
 """
 
-import shutil
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             ) from exc
         if version is None:
             raise CommandError("Another worker took this request; try again in a moment.")
-        shutil.copyfile(services.version_path(version), output)
+        Path(output).write_bytes(services.read_version(version))
         self.stdout.write(
             f"Dossier v{version.number} of project {project.pk}: {version.page_count} pages, "
             f"{version.size} bytes, SHA-256 {version.sha256}, "
