@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "procurement",
     "validation",
     "monitoring",
+    "market",
     "decisions",
     "dossier",
     "assistant",
