@@ -116,7 +116,7 @@ def can_run_evaluation(project: Project, user, roles: set[str] | None = None) ->
     return Role.PROCUREMENT in (roles_of(project, user) if roles is None else roles)
 
 
-def _lock(project: Project, by, allowed, tools: tuple[str, ...], seen_state=None) -> Project:
+def lock_market(project: Project, by, allowed, tools: tuple[str, ...], seen_state=None) -> Project:
     """The locked project, once `allowed(locked, by)` holds and one of `tools` is still open."""
     with_lock = lock_project(project)
     problem = None
@@ -134,7 +134,9 @@ def _lock(project: Project, by, allowed, tools: tuple[str, ...], seen_state=None
     return with_lock
 
 
-def _record(project: Project, action: str, by, tool: str, *, subject="", before=None, after=None):
+def record_market(
+    project: Project, action: str, by, tool: str, *, subject="", before=None, after=None
+):
     stage = project.tool_stage(tool)
     journal.record(
         project=project,
@@ -176,12 +178,12 @@ def add_vendor(*, project: Project, by, name: str, cvr: str = "", contact: str =
     cvr = validate_cvr(cvr) if cvr.strip() else ""
     name = name.strip()
     with transaction.atomic():
-        locked = _lock(project, by, can_edit_market, (DIALOGUE_TOOL, EVALUATION_TOOL))
+        locked = lock_market(project, by, can_edit_market, (DIALOGUE_TOOL, EVALUATION_TOOL))
         _check_unique(locked, name, cvr)
         vendor = Vendor.objects.create(
             project=locked, name=name, cvr=cvr, contact=contact.strip(), created_by=by
         )
-        _record(
+        record_market(
             locked, Action.MARKET_VENDOR, by, DIALOGUE_TOOL, subject=name, after=vendor_data(vendor)
         )
         return vendor
@@ -207,7 +209,7 @@ def update_vendor(
     if status == Vendor.Status.EXCLUDED and not reason:
         raise ValidationError(_(EXCLUSION_REASON), code="reason")
     with transaction.atomic():
-        locked = _lock(vendor.project, by, can_edit_market, (DIALOGUE_TOOL, EVALUATION_TOOL))
+        locked = lock_market(vendor.project, by, can_edit_market, (DIALOGUE_TOOL, EVALUATION_TOOL))
         current = Vendor.objects.select_for_update().get(pk=vendor.pk, project=locked)
         before = vendor_data(current)
         if current.status != status and _finished(locked):
@@ -223,7 +225,7 @@ def update_vendor(
         current.save()
         if entering:
             _disclose_published(locked, current)
-        _record(
+        record_market(
             locked,
             Action.MARKET_VENDOR,
             by,
@@ -247,7 +249,7 @@ def add_product(
     if device_class and device_class not in Product.DeviceClass.values:
         raise ValidationError(_("Unknown MDR class."))
     with transaction.atomic():
-        locked = _lock(vendor.project, by, can_edit_market, (DIALOGUE_TOOL, EVALUATION_TOOL))
+        locked = lock_market(vendor.project, by, can_edit_market, (DIALOGUE_TOOL, EVALUATION_TOOL))
         owner = Vendor.objects.get(pk=vendor.pk, project=locked)
         if owner.products.filter(name__iexact=name.strip()).exists():
             raise ValidationError(_("The vendor already has a product with this name."))
@@ -258,7 +260,7 @@ def add_product(
             device_class=device_class,
             notified_body=notified_body.strip(),
         )
-        _record(
+        record_market(
             locked,
             Action.MARKET_VENDOR,
             by,
@@ -342,7 +344,7 @@ def record_dialogue(
     if kind == DialogueEntry.Kind.INFORMATION:
         vendor = None
     with transaction.atomic():
-        locked = _lock(project, by, can_edit_market, (DIALOGUE_TOOL,))
+        locked = lock_market(project, by, can_edit_market, (DIALOGUE_TOOL,))
         if kind != DialogueEntry.Kind.INFORMATION:
             if (
                 vendor is None
@@ -366,7 +368,7 @@ def record_dialogue(
         if kind == DialogueEntry.Kind.INFORMATION:
             given = _disclose(entry, _in_dialogue(locked), now)
         files = _store_files(locked, entry, by, uploads)
-        _record(
+        record_market(
             locked,
             Action.MARKET_DIALOGUE,
             by,
@@ -390,7 +392,7 @@ def answer_question(*, entry: DialogueEntry, by, answer: str) -> DialogueEntry:
     if not answer.strip():
         raise ValidationError(_("Write the answer."))
     with transaction.atomic():
-        locked = _lock(entry.project, by, can_edit_market, (DIALOGUE_TOOL,))
+        locked = lock_market(entry.project, by, can_edit_market, (DIALOGUE_TOOL,))
         current = DialogueEntry.objects.select_for_update().get(
             pk=entry.pk, project=locked, kind=DialogueEntry.Kind.QUESTION
         )
@@ -403,7 +405,7 @@ def answer_question(*, entry: DialogueEntry, by, answer: str) -> DialogueEntry:
         if current.vendor_id not in {v.pk for v in receivers}:
             receivers.append(current.vendor)
         given = _disclose(current, receivers, now)
-        _record(
+        record_market(
             locked,
             Action.MARKET_DIALOGUE,
             by,
@@ -424,7 +426,7 @@ def _check_not_finished(project: Project) -> None:
 
 def assign_evaluator(*, project: Project, by, user) -> Evaluator:
     with transaction.atomic():
-        locked = _lock(project, by, can_run_evaluation, (EVALUATION_TOOL,))
+        locked = lock_market(project, by, can_run_evaluation, (EVALUATION_TOOL,))
         _check_not_finished(locked)
         roles = set(
             Membership.objects.filter(project=locked, user=user).values_list("role", flat=True)
@@ -435,7 +437,7 @@ def assign_evaluator(*, project: Project, by, user) -> Evaluator:
             project=locked, user=user, defaults={"assigned_by": by}
         )
         if created:
-            _record(
+            record_market(
                 locked,
                 Action.MARKET_EVALUATION,
                 by,
@@ -448,7 +450,7 @@ def assign_evaluator(*, project: Project, by, user) -> Evaluator:
 
 def remove_evaluator(*, project: Project, by, user) -> None:
     with transaction.atomic():
-        locked = _lock(project, by, can_run_evaluation, (EVALUATION_TOOL,))
+        locked = lock_market(project, by, can_run_evaluation, (EVALUATION_TOOL,))
         _check_not_finished(locked)
         evaluator = Evaluator.objects.filter(project=locked, user=user).first()
         if evaluator is None:
@@ -456,7 +458,7 @@ def remove_evaluator(*, project: Project, by, user) -> None:
         if Score.objects.filter(vendor__project=locked, evaluator=user).exists():
             raise ValidationError(_(EVALUATOR_HAS_SCORED), code="has_scored")
         evaluator.delete()
-        _record(
+        record_market(
             locked,
             Action.MARKET_EVALUATION,
             by,
@@ -485,14 +487,14 @@ def set_scale(*, requirement: Requirement, by, low: int, high: int) -> Criterion
     if not 0 <= low < high <= 1000:
         raise ValidationError(_("The highest score must be above the lowest (at most 1000)."))
     with transaction.atomic():
-        locked = _lock(requirement.project, by, can_run_evaluation, (EVALUATION_TOOL,))
+        locked = lock_market(requirement.project, by, can_run_evaluation, (EVALUATION_TOOL,))
         criterion = _award(locked, requirement)
         if Score.objects.filter(requirement=criterion).exists():
             raise ValidationError(_(SCALE_IN_USE), code="in_use")
         scale, _created = CriterionScale.objects.update_or_create(
             requirement=criterion, defaults={"low": low, "high": high}
         )
-        _record(
+        record_market(
             locked,
             Action.MARKET_EVALUATION,
             by,
@@ -518,7 +520,7 @@ def save_score(
         raise ValidationError(_(JUSTIFY), code="justify")
 
     with transaction.atomic():
-        locked = _lock(vendor.project, by, can_score, (EVALUATION_TOOL,))
+        locked = lock_market(vendor.project, by, can_score, (EVALUATION_TOOL,))
         _check_not_finished(locked)
         bidder = _bidder(locked, vendor)
         criterion = _award(locked, requirement)
@@ -534,7 +536,7 @@ def save_score(
         )
         # The value stays out of the journal: the team's history page would show it to the
         # other evaluators before they have scored.
-        _record(
+        record_market(
             locked,
             Action.MARKET_SCORE,
             by,
@@ -561,7 +563,7 @@ def set_consensus(
     if not reason.strip():
         raise ValidationError(_("Give the reason for the consensus score."), code="reason")
     with transaction.atomic():
-        locked = _lock(vendor.project, by, can_run_evaluation, (EVALUATION_TOOL,))
+        locked = lock_market(vendor.project, by, can_run_evaluation, (EVALUATION_TOOL,))
         _check_not_finished(locked)
         bidder = _bidder(locked, vendor)
         criterion = _award(locked, requirement)
@@ -575,7 +577,7 @@ def set_consensus(
             requirement=criterion,
             defaults={"value": value, "reason": reason.strip(), "set_by": by},
         )
-        _record(
+        record_market(
             locked,
             Action.MARKET_EVALUATION,
             by,
@@ -606,7 +608,7 @@ def set_minimum_check(
     if not met and not note.strip():
         raise ValidationError(_("Say why the requirement is not met."), code="note")
     with transaction.atomic():
-        locked = _lock(vendor.project, by, can_run_evaluation, (EVALUATION_TOOL,))
+        locked = lock_market(vendor.project, by, can_run_evaluation, (EVALUATION_TOOL,))
         _check_not_finished(locked)
         bidder = _bidder(locked, vendor)
         current = Requirement.objects.filter(pk=requirement.pk, project=locked).first()
@@ -617,7 +619,7 @@ def set_minimum_check(
             requirement=current,
             defaults={"met": met, "note": note.strip(), "set_by": by},
         )
-        _record(
+        record_market(
             locked,
             Action.MARKET_EVALUATION,
             by,
@@ -645,7 +647,7 @@ def finish_evaluation(*, project: Project, by) -> Evaluation:
     """Freeze the evaluation: every bidder has its consensus scores and minimum checks, and one
     bidder ranks first alone; that bidder becomes the winner."""
     with transaction.atomic():
-        locked = _lock(project, by, can_run_evaluation, (EVALUATION_TOOL,))
+        locked = lock_market(project, by, can_run_evaluation, (EVALUATION_TOOL,))
         _check_not_finished(locked)
         state = load_evaluation(locked)
         if not state.bidders:
@@ -661,7 +663,7 @@ def finish_evaluation(*, project: Project, by) -> Evaluation:
             project=locked, finished_by=by, finished_at=timezone.now(), ranking=data
         )
         Vendor.objects.filter(pk=top.key).update(status=Vendor.Status.WINNER)
-        _record(
+        record_market(
             locked,
             Action.MARKET_EVALUATION,
             by,
