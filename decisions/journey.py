@@ -137,8 +137,20 @@ def fria_required(values_by_key: Mapping[str, str]) -> bool:
     return bool(result and result["fria_required"])
 
 
+def data_leave_eu(values_by_key: Mapping[str, str]) -> bool:
+    """Personal data leave the EU/EEA when they are processed or stored outside it, or when the
+    vendor or a sub-processor can reach them from outside it: remote access from a third country
+    is a transfer under GDPR chapter V too (EDPB Guidelines 05/2021, the three criteria of a
+    transfer: data made available to an importer in a third country)."""
+    return (
+        values_by_key.get("agreement.hosting") == "outside_eu"
+        or values_by_key.get("legal.third_country_access") == "yes"
+    )
+
+
 RULES = {
     "ai_act_high_risk": ai_act_high_risk,
+    "data_leave_eu": data_leave_eu,
     "dpia_required": dpia_required,
     "fria_required": fria_required,
 }

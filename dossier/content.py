@@ -490,6 +490,7 @@ def _summary(project, page, stages, items_by_key, tool_blocks, history) -> dict[
     return {
         "need": quoted("need"),
         "intended_use": quoted("intended_use"),
+        "data_protection": quoted("data_protection"),
         "key_results": quoted("key_results"),
         "tool_results": tool_results,
         "stages_approved": sum(1 for stage in stages if stage["status"] == "done"),

@@ -66,6 +66,23 @@ def test_every_added_or_changed_item_says_why_and_no_other_does(old, new):
     assert set(before) <= set(after)  # nothing removed, so no answer is archived
 
 
+def test_version_5_says_why_each_of_its_changes_was_made():
+    """Version 4 carried version 3's notes on unchanged items; what version 5 adds or changes must
+    say why, and nothing is removed."""
+    before, after = items_of(f"{DEFAULT}.v4.yaml"), items_of(f"{DEFAULT}.v5.yaml")
+    changed = {
+        key
+        for key, item in after.items()
+        if key not in before or any(before[key][f] != item[f] for f in COMPARED)
+    }
+    assert changed >= {"legal.data_locations", "legal.third_country_transfer"}
+    for key in changed:
+        assert after[key]["change_note_da"] and after[key]["change_note_en"], key
+        if key in before:
+            assert after[key]["change_note_da"] != before[key]["change_note_da"], key
+    assert set(before) <= set(after)
+
+
 def test_the_new_versions_state_the_law_of_december_2026():
     v3 = items_of(f"{DEFAULT}.v3.yaml")
     dates = v3["legal.classification_confirmed"]["help_da"]

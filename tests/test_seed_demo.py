@@ -127,3 +127,21 @@ def test_demo_says_what_the_law_says_today(seeded):
     basis = Answer.objects.get(project=ambient, item__key="legal.national_legal_basis").value
     assert "autorisationslovens § 21" in basis
     assert "sundhedslovens regler om journalføring" not in basis
+
+
+def test_the_dossier_summary_says_where_the_data_are(seeded):
+    from django.utils import timezone
+
+    from dossier.content import build_dossier
+
+    project = Project.objects.get(title__startswith="Test og evaluering af Ambient Scribe")
+    data = build_dossier(project, number=1, generated_at=timezone.now(), generated_by=None).data
+    rows = {row["key"]: row["answer"] for row in data["summary"]["data_protection"]}
+    assert set(rows) == {
+        "agreement.hosting",
+        "legal.data_locations",
+        "legal.third_country_access",
+        "legal.third_country_law",
+    }, "the transfer basis is asked only when data leave the EU/EEA"
+    assert "Sweden Central" in rows["legal.data_locations"]
+    assert "CLOUD Act" in rows["legal.third_country_law"]
