@@ -137,3 +137,31 @@ def check_minimums(team: Team, vendors, requirements, failing=()) -> None:
 
 def answer_procedure(team: Team, value: str = "eu_tender") -> None:
     answer(team, "tender_operation.procedure", value, by=team.procurement)
+
+
+def full_market_journey(team: Team) -> dict:
+    """A market dialogue with a published answer, then an evaluation of three offers, finished:
+    Beta has the best total but fails a minimum requirement; Alfa wins."""
+    from datetime import date
+
+    requirements = add_requirements(team)
+    vendors = add_vendors(team)
+    question = services.record_dialogue(
+        project=team.reload(),
+        by=team.procurement,
+        kind="question",
+        vendor=vendors[0],
+        occurred_on=date(2026, 11, 3),
+        title="Hosting",
+        text="Må løsningen køre i en EU-sky?",
+    )
+    services.answer_question(entry=question, by=team.procurement, answer="Ja, inden for EU/EØS.")
+    to_tender(team)
+    answer_procedure(team, "eu_tender")
+    vendors = make_bidders(team, vendors)
+    people = evaluators(team)
+    score_all(team, vendors, requirements, people)
+    set_consensus_all(team, vendors, requirements)
+    check_minimums(team, vendors, requirements, failing={("Beta Health A/S", "min_gdpr")})
+    services.finish_evaluation(project=team.reload(), by=team.procurement)
+    return {"requirements": requirements, "vendors": vendors, "evaluators": people}
