@@ -107,7 +107,7 @@ def test_the_billion_laughs_message_is_clear_in_danish(mteam, product):
 
     with translation.override("da"), pytest.raises(ValidationError) as caught:
         modelcard.parse_card(BILLION_LAUGHS)
-    assert "DOCTYPE" in caught.value.messages[0] and "afvist" in caught.value.messages[0]
+    assert "DOCTYPE" in caught.value.messages[0] and "afvises" in caught.value.messages[0]
 
 
 def test_the_schema_never_reaches_the_network(monkeypatch):
