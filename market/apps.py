@@ -8,8 +8,11 @@ class MarketConfig(AppConfig):
 
     def ready(self) -> None:
         from checklists.extensions import register_tool
+        from procurement.demo_data import register_demo_extension
 
+        from .demo import add_demo_data
         from .tool import DialogueTool, EvaluationTool
 
         register_tool(DialogueTool())
         register_tool(EvaluationTool())
+        register_demo_extension(add_demo_data)
