@@ -97,6 +97,10 @@ WINNER_BY_EVALUATION = gettext_noop(
 STATUS_FROZEN = gettext_noop("The evaluation is finished: the bidders' status can't change.")
 DUPLICATE_VENDOR = gettext_noop("The project already has a vendor with this name or CVR number.")
 QUESTION_ANSWERED = gettext_noop("The question has been answered and published already.")
+BIDDERS_FIXED = gettext_noop("Scoring has started: no new bidder can join the evaluation.")
+EVALUATORS_FIXED = gettext_noop(
+    "Every evaluator has scored and the scores are revealed: no evaluator can be added now."
+)
 NOT_IN_DIALOGUE = gettext_noop("Only a vendor in the dialogue can ask a question or meet with you.")
 
 
@@ -212,9 +216,16 @@ def update_vendor(
         locked = lock_market(vendor.project, by, can_edit_market, (DIALOGUE_TOOL, EVALUATION_TOOL))
         current = Vendor.objects.select_for_update().get(pk=vendor.pk, project=locked)
         before = vendor_data(current)
+        if current.status == Vendor.Status.WINNER and status == Vendor.Status.BIDDER:
+            status = Vendor.Status.WINNER  # the form shows a winner as a bidder
         if current.status != status and _finished(locked):
             if current.status in BIDDER_STATUSES or status in BIDDER_STATUSES:
                 raise ValidationError(_(STATUS_FROZEN), code="frozen")
+        joining = status in BIDDER_STATUSES and current.status not in BIDDER_STATUSES
+        # A bidder joining after the first score would hide the revealed scores again and let
+        # them change: the set of bidders is fixed once scoring has started.
+        if joining and Score.objects.filter(vendor__project=locked).exists():
+            raise ValidationError(_(BIDDERS_FIXED), code="bidders_fixed")
         _check_unique(locked, name.strip(), cvr, exclude=current.pk)
         entering = status == Vendor.Status.IN_DIALOGUE and current.status != status
         current.name, current.cvr, current.contact = name.strip(), cvr, contact.strip()
@@ -428,6 +439,8 @@ def assign_evaluator(*, project: Project, by, user) -> Evaluator:
     with transaction.atomic():
         locked = lock_market(project, by, can_run_evaluation, (EVALUATION_TOOL,))
         _check_not_finished(locked)
+        if load_evaluation(locked).all_scored:
+            raise ValidationError(_(EVALUATORS_FIXED), code="evaluators_fixed")
         roles = set(
             Membership.objects.filter(project=locked, user=user).values_list("role", flat=True)
         )

@@ -454,3 +454,46 @@ def test_the_evaluation_is_frozen_once_the_tender_stage_is_approved(tender):
         )
     assert caught.value.code == "stage_approved"
     assert not Score.objects.exists()
+
+
+def test_no_bidder_joins_and_no_evaluator_is_added_once_it_would_hide_revealed_scores(tender):
+    team, requirements, vendors, people = tender
+    late = services.add_vendor(project=team.reload(), by=team.procurement, name="Delta")
+    services.save_score(
+        vendor=vendors[0],
+        requirement=requirements["price"],
+        by=people[0],
+        value=Decimal(5),
+        justification="x",
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.update_vendor(vendor=late, by=team.procurement, name="Delta", status="bidder")
+    assert caught.value.code == "bidders_fixed"
+    assert Vendor.objects.get(pk=late.pk).status == Vendor.Status.IDENTIFIED
+    Score.objects.all().delete()
+    score_all(team, vendors, requirements, people)
+    with pytest.raises(ValidationError) as caught:
+        services.assign_evaluator(
+            project=team.reload(), by=team.procurement, user=team.ai_competence
+        )
+    assert caught.value.code == "evaluators_fixed"
+    assert load_evaluation(team.reload()).all_scored
+
+
+def test_the_winners_details_can_change_after_the_evaluation(tender):
+    team, requirements, vendors, people = tender
+    score_all(team, vendors, requirements, people)
+    set_consensus_all(team, vendors, requirements)
+    check_minimums(team, vendors, requirements)
+    services.finish_evaluation(project=team.reload(), by=team.procurement)
+    winner = Vendor.objects.get(status="winner")
+    services.update_vendor(
+        vendor=winner,
+        by=team.procurement,
+        name=winner.name,
+        cvr=winner.cvr,
+        contact="ny@example.org",
+        status="bidder",  # what the form shows for a winner
+    )
+    winner.refresh_from_db()
+    assert winner.status == "winner" and winner.contact == "ny@example.org"
