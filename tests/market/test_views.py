@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from market import services
 from market.models import DialogueEntry, Score, Vendor
@@ -105,7 +107,8 @@ def test_another_evaluators_score_is_not_in_the_html_before_everyone_has_scored(
     for viewer in (second, team.consultant, team.lawyer, team.admin):
         client.force_login(viewer)
         html = client.get(url).content.decode()
-        assert "FØRSTE-BEGRUNDELSE" not in html and "7.25" not in html, viewer
+        assert "FØRSTE-BEGRUNDELSE" not in html, viewer
+        assert "7.25" not in html and "7,25" not in html, viewer
     client.force_login(first)
     assert "FØRSTE-BEGRUNDELSE" in client.get(url).content.decode()
     # the report and the dossier data follow the same rule
@@ -146,7 +149,9 @@ def test_score_through_the_page(client, tender):
     assert score.value == Decimal("7.5") and score.evaluator == team.it_architect
     response = client.post(url, {"score-value": "12", "score-justification": "x"}, follow=True)
     assert Score.objects.get().value == Decimal("7.5")
-    assert "between 0 and 10" in response.content.decode()
+    with translation.override("da"):  # the page's language
+        expected = gettext(services.OUT_OF_SCALE) % {"low": 0, "high": 10}
+    assert expected in response.content.decode()
 
 
 def test_outsider_gets_404_on_every_evaluation_view(client, tender):
