@@ -194,3 +194,15 @@ def test_dialogue_stage_panel_on_the_project_page(client, mteam):
     client.force_login(mteam.clinician)
     html = client.get(reverse("project_detail", args=[mteam.project.pk])).content.decode()
     assert 'id="tool-market_dialogue"' in html and "market_questions_open" in html
+
+
+def test_the_tender_stage_shows_the_evaluation_panel_with_its_gate_reason(client, tender):
+    from tests.market.conftest import answer_procedure
+
+    team, requirements, vendors, people = tender
+    answer_procedure(team, "eu_tender")
+    client.force_login(team.it_architect)
+    html = client.get(reverse("project_detail", args=[team.project.pk])).content.decode()
+    assert 'id="tool-offer_evaluation"' in html
+    assert "market_evaluation_unfinished" in html
+    assert reverse("market:evaluation", args=[team.project.pk]) in html
