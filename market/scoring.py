@@ -26,9 +26,11 @@ T_F - T_S is the sum over the criteria of d_i = w_i * (s_F,i - s_S,i): each crit
 the lead, negative where S is better. And for each criterion, the smallest change of one
 consensus score that puts S level with F or ahead: raising S's score or lowering F's by
 margin * (high_i - low_i) / w_i scale points, when that stays on the scale. In the example
-(B first by 4 points): quality gives B -> A (40 * (0.9 - 0.5) = 16), price gives A 12 of it;
-B loses first place if its quality score drops by 4 * 10 / 40 = 1 point (9 -> 8) or its price
-score by 4 * 10 / 60 = 0.67 points, or A's price score rises by 0.67 or its quality score by 1.
+(B first by 4 points): quality gives B 40 * (0.9 - 0.5) = 16 of the lead, price takes
+60 * (0.6 - 0.8) = -12 from it. A and B are level if A's price score rises by
+4 * 10 / 60 = 0.67 points (8 -> 8.67) or its quality score by 4 * 10 / 40 = 1 point (5 -> 6), or
+B's drops by as much; price is the decisive criterion (the smallest change). The second bidder's
+score is reported when raising it stays on the scale, else the first's lowered.
 """
 
 from dataclasses import dataclass, field
