@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "procurement",
     "validation",
     "monitoring",
+    "market",
     "decisions",
     "dossier",
     "assistant",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("dossier.urls")),
     path("", include("validation.urls")),
     path("", include("monitoring.urls")),
+    path("", include("market.urls")),
     path("", include("notifications.urls")),
     path("", include("procurement.urls")),
 ]

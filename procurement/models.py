@@ -52,6 +52,12 @@ class Action(models.TextChoices):
     # The name notifications/routing.py routes (MONITORING_ALARM there).
     MONITORING_ALARM = "monitoring_alarm", _("monitoring alarm")
     MONITORING_INCIDENT = "monitoring_incident", _("monitoring incident assessed or decided")
+    MARKET_VENDOR = "market_vendor", _("vendor or product changed")
+    MARKET_DIALOGUE = "market_dialogue", _("market dialogue recorded")
+    MARKET_OFFER = "market_offer", _("vendor's questionnaire answers imported")
+    MARKET_SCORE = "market_score", _("offer scored")
+    MARKET_EVALUATION = "market_evaluation", _("offer evaluation changed")
+    MARKET_MODEL_CARD = "market_model_card", _("model card imported or confirmed")
 
 
 class Kind(models.TextChoices):
@@ -96,6 +102,12 @@ KIND_OF_ACTION = {
     Action.MONITORING_DATA: Kind.TOOL,
     Action.MONITORING_ALARM: Kind.TOOL,
     Action.MONITORING_INCIDENT: Kind.TOOL,
+    Action.MARKET_VENDOR: Kind.TOOL,
+    Action.MARKET_DIALOGUE: Kind.TOOL,
+    Action.MARKET_OFFER: Kind.TOOL,
+    Action.MARKET_SCORE: Kind.TOOL,
+    Action.MARKET_EVALUATION: Kind.TOOL,
+    Action.MARKET_MODEL_CARD: Kind.TOOL,
 }
 
 
