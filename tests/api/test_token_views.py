@@ -102,9 +102,56 @@ def test_admin_lists_and_revokes_keys(client, team):
     client.force_login(team.admin)
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/api/apitoken/").status_code == 200
-    assert client.get("/admin/api/apitoken/add/").status_code == 403
     response = client.post(
         "/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}
     )
     assert response.status_code == 302
     assert ApiToken.objects.get().revoked_at is not None
+
+
+def test_admin_makes_a_system_accounts_key_bound_to_a_project(client, team):
+    client.force_login(team.admin)
+    assert client.get("/admin/api/apitoken/add/").status_code == 200
+    response = client.post(
+        "/admin/api/apitoken/add/",
+        {
+            "user": team.it_architect.pk,
+            "name": "Leverandørens monitorering",
+            "scopes": ["monitoring:push"],
+            "days": "365",
+            "project": team.project.pk,
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    assert (token.user, token.project, token.scopes) == (
+        team.it_architect,
+        team.project,
+        ["monitoring:push"],
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    secret = shown[0].rsplit(" ", 1)[-1]
+    assert len(secret) == 64 and secret[:15] == token.token_key
+    assert client_with(secret).get("/api/v1/projects/").status_code == 403  # no read scope
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"days": "366"}, {"scopes": []}, {"organisation": "ORG"}],
+)
+def test_admin_refuses_a_bad_system_key(client, team, extra):
+    client.force_login(team.admin)
+    data = {
+        "user": team.it_architect.pk,
+        "name": "x",
+        "scopes": ["read"],
+        "days": "30",
+        "project": team.project.pk,
+    }
+    data.update(extra)
+    if data.get("organisation") == "ORG":
+        data["organisation"] = team.organisation.pk  # both bindings at once
+    response = client.post("/admin/api/apitoken/add/", data)
+    assert response.status_code == 200  # the form again, with its errors
+    assert not ApiToken.objects.exists()

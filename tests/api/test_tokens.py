@@ -5,6 +5,7 @@ reader's language."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,7 +15,7 @@ from rest_framework.test import APIClient
 from api.models import ApiToken
 from api.services import create_token, revoke_token
 from procurement import services
-from procurement.journal import verify_chain
+from procurement.journal import entry_hash, verify_chain
 from procurement.models import Action, HistoryEntry
 from tests.api.conftest import client_with, token_client, token_secret
 from tests.personas import complete_need
@@ -181,8 +182,6 @@ def test_command_refuses(team, args):
 
 
 def test_rate_limit_per_token_is_429_with_retry_after(team, settings):
-    from django.core.cache import caches
-
     caches["throttle"].clear()
     settings.API_REQUESTS_PER_MINUTE = 3
     client = token_client(team.clinician, ["read"])
@@ -235,8 +234,6 @@ def test_writes_are_journalled_naming_the_token_and_the_chain_holds(team):
 
 
 def test_a_changed_via_breaks_the_chain(team):
-    from procurement.journal import entry_hash
-
     token_client(team.clinician, ["write"]).put(
         f"{base(team)}items/need.problem/answer/", {"value": "x"}, format="json"
     )
