@@ -58,7 +58,15 @@ def score_table(state: EvaluationState, viewer) -> list[dict]:
                     "high": state.scale(criterion.pk)[1],
                 }
             )
-        rows.append({"vendor": vendor, "cells": cells})
+        minimums = [
+            {
+                "requirement": r,
+                "check": state.checks.get((vendor.pk, r.pk)),
+                "answer": state.answers.get((vendor.pk, r.pk)),
+            }
+            for r in state.minimums
+        ]
+        rows.append({"vendor": vendor, "cells": cells, "minimums": minimums})
     return rows
 
 

@@ -206,3 +206,22 @@ def test_the_tender_stage_shows_the_evaluation_panel_with_its_gate_reason(client
     assert 'id="tool-offer_evaluation"' in html
     assert "market_evaluation_unfinished" in html
     assert reverse("market:evaluation", args=[team.project.pk]) in html
+
+
+def test_minimum_check_through_the_page_and_shown_as_set(client, tender):
+    from market.models import MinimumCheck
+
+    team, requirements, vendors, people = tender
+    url = reverse(
+        "market:minimum_set", args=[team.project.pk, vendors[1].pk, requirements["min_gdpr"].pk]
+    )
+    client.force_login(team.clinician)
+    assert client.post(url, {"minimum-met": "no", "minimum-note": "x"}).status_code == 403
+    client.force_login(team.procurement)
+    client.post(url, {"minimum-met": "no", "minimum-note": ""})  # a failed check needs a note
+    assert not MinimumCheck.objects.exists()
+    client.post(url, {"minimum-met": "no", "minimum-note": "Data i USA."})
+    check = MinimumCheck.objects.get()
+    assert not check.met and check.note == "Data i USA."
+    html = client.get(reverse("market:evaluation", args=[team.project.pk])).content.decode()
+    assert 'data-check="not_met"' in html and 'value="no" selected' in html
