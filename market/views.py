@@ -219,11 +219,12 @@ def question_answer(request: HttpRequest, project_id: int, entry_id: int) -> Htt
 def dialogue_file(request: HttpRequest, project_id: int, file_id: int):
     project = _project(request, project_id, services.DIALOGUE_TOOL)
     stored = get_object_or_404(DialogueFile, pk=file_id, entry__project=project)
-    path = evidence_files.evidence_file_path(project.pk, stored.stored_name)
-    if not path.exists():
-        raise Http404("The file is missing from storage")
+    try:
+        handle = evidence_files.open_stored(project.pk, stored.stored_name)
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage") from None
     response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        handle,  # streamed from the storage; FileResponse closes it
         as_attachment=True,
         filename=stored.original_name,
         content_type=stored.content_type,

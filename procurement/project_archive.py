@@ -52,6 +52,7 @@ PROJECT_ROWS: tuple[tuple[str, str], ...] = (
     ("procurement.SignOff", "project"),
     ("procurement.HistoryEntry", "project"),
     ("validation.EvaluationSite", "project"),
+    ("validation.Wave", "project"),
     ("validation.Criterion", "project"),
     ("validation.ResultUpload", "project"),
     ("validation.PhaseResult", "project"),
@@ -73,6 +74,20 @@ PROJECT_ROWS: tuple[tuple[str, str], ...] = (
     ("notifications.Delivery", "notification__project"),
     ("notifications.StageTarget", "project"),
     ("notifications.ItemAssignment", "project"),
+    ("market.Vendor", "project"),
+    ("market.Product", "vendor__project"),
+    ("market.DialogueEntry", "project"),
+    ("market.Disclosure", "entry__project"),
+    ("market.DialogueFile", "entry__project"),
+    ("market.OfferAnswer", "vendor__project"),
+    ("market.CriterionScale", "requirement__project"),
+    ("market.Evaluator", "project"),
+    ("market.Score", "vendor__project"),
+    ("market.Consensus", "vendor__project"),
+    ("market.MinimumCheck", "vendor__project"),
+    ("market.Evaluation", "project"),
+    ("market.ModelCard", "product__vendor__project"),
+    ("market.ModelCardField", "card__product__vendor__project"),
 )
 # Rows the project's rows point to, exported first: (label, how the pointed-to ids are found).
 PATHWAY_MODELS = ("checklists.Pathway", "checklists.Stage", "checklists.ChecklistItem")
@@ -207,6 +222,7 @@ def _pathway_rows(rows: list[Model]) -> list[Model]:
 def _files(rows: list[Model]) -> Iterable[tuple[str, str, str]]:
     """(storage kind, storage name, recorded SHA-256) of every file a row names."""
     from dossier.models import DossierVersion
+    from market.models import DialogueFile
     from validation.models import ResultUpload
 
     from .models import Evidence
@@ -214,6 +230,9 @@ def _files(rows: list[Model]) -> Iterable[tuple[str, str, str]]:
     for row in rows:
         if isinstance(row, Evidence | ResultUpload):
             yield file_storage.EVIDENCE, f"{row.project_id}/{row.stored_name}", row.sha256
+        elif isinstance(row, DialogueFile):
+            project_id = row.entry.project_id
+            yield file_storage.EVIDENCE, f"{project_id}/{row.stored_name}", row.sha256
         elif isinstance(row, DossierVersion):
             yield file_storage.DOSSIERS, f"{row.project_id}/{row.stored_name}", row.sha256
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dossier.models import DossierVersion
-from dossier.services import version_path
+from dossier.services import read_version
 from tests.dossier.helpers import dossier_json, pdf_text, schema, squeezed
 from tests.market.conftest import full_market_journey
 
@@ -23,7 +23,7 @@ def test_the_dossier_holds_the_dialogue_and_the_evaluation(mteam, settings, tmp_
     response = client.post(reverse("dossier:generate", args=[mteam.project.pk]))
     assert response.status_code == 302
     version = DossierVersion.objects.get(project=mteam.project)
-    content = version_path(version).read_bytes()
+    content = read_version(version)
     data = dossier_json(content)
     jsonschema.validate(data, schema())
     dialogue = data["tools"]["market_dialogue"]["market_dialogue"]

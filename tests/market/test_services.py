@@ -2,16 +2,19 @@
 the ranking, minimum requirements, finishing and the tender stage's gate. Every refusal is
 checked for what it did not write."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from market import services
 from market.gate import EVALUATION_UNFINISHED, QUESTIONS_OPEN
 from market.models import Consensus, DialogueEntry, Disclosure, Evaluation, Score, Vendor
 from market.selectors import load_evaluation
+from procurement import evidence_files
 from procurement.gates import load_stage_status
 from procurement.models import Action, HistoryEntry
 from tests.market.conftest import (
@@ -185,6 +188,30 @@ def test_a_dialogue_file_that_is_refused_writes_no_entry(mteam, evidence_root):
     assert not any(evidence_root.rglob("*")) or not [
         p for p in evidence_root.rglob("*") if p.is_file()
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dialogue_file_is_kept_by_the_orphan_cleaner(mteam, evidence_root):
+    """A stored meeting minute is a file a row points to: `clean_orphans --delete` keeps it."""
+    from django.core.management import call_command
+
+    from tests.personas import PDF
+
+    (alfa, *_rest) = add_vendors(mteam)
+    minutes = SimpleUploadedFile("referat.pdf", PDF, "application/pdf")
+    entry = services.record_dialogue(
+        project=mteam.reload(),
+        by=mteam.procurement,
+        kind="meeting",
+        vendor=alfa,
+        occurred_on=date(2026, 11, 4),
+        title="Møde",
+        text="Demo.",
+        uploads=[minutes],
+    )
+    stored = entry.files.get()
+    call_command("clean_orphans", "--delete", "--min-age-minutes", "0", stdout=io.StringIO())
+    assert evidence_files.open_stored(mteam.project.pk, stored.stored_name).read() == PDF
 
 
 # --- the evaluation -------------------------------------------------------------------------

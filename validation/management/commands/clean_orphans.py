@@ -9,6 +9,7 @@ from django.core.files.storage import Storage
 from django.core.management.base import BaseCommand
 
 from dossier.models import DossierVersion
+from market.models import DialogueFile
 from procurement import file_storage
 from procurement.evidence_files import PARTIAL_SUFFIX
 from procurement.models import Evidence
@@ -36,6 +37,7 @@ def orphaned_files(*, min_age_seconds: float) -> list[Orphan]:
     Works on a folder and on object storage alike (the storage API's listdir)."""
     known = set(Evidence.objects.values_list("project_id", "stored_name"))
     known |= set(ResultUpload.objects.values_list("project_id", "stored_name"))
+    known |= set(DialogueFile.objects.values_list("entry__project_id", "stored_name"))
     known_names = {f"{project_id}/{name}" for project_id, name in known}
     versions = set(DossierVersion.objects.values_list("project_id", "stored_name"))
     version_names = {f"{project_id}/{name}" for project_id, name in versions}
