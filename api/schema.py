@@ -44,6 +44,21 @@ def problem_response(code: str) -> OpenApiResponse:
 
 
 class ProblemAutoSchema(AutoSchema):
+    def _get_examples(self, serializer, direction, media_type, status_code=None, extras=None):
+        """The operation's own examples, else the body's example from api/examples.py."""
+        found = super()._get_examples(serializer, direction, media_type, status_code, extras)
+        if found or (status_code and not status_code.startswith("2")):
+            return found
+        from .examples import examples_for
+
+        return super()._get_examples(
+            serializer,
+            direction,
+            media_type,
+            status_code,
+            [*(extras or []), *examples_for(serializer, direction)],
+        )
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction=direction)
         codes = READ_PROBLEMS if self.method in ("GET", "HEAD") else WRITE_PROBLEMS
