@@ -66,8 +66,11 @@ def csp_violations():
     assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
+# Every page depends on the database fixture, so that pytest closes the pages (and the requests
+# they still have in flight) before it empties the database: on PostgreSQL a request arriving
+# during the flush's TRUNCATE deadlocked with it now and then.
 @pytest.fixture
-def new_page(browser, browser_context_args, csp_violations):
+def new_page(transactional_db, browser, browser_context_args, csp_violations):
     """A page in a fresh browser context (another person, or other browser settings)."""
     contexts = []
 
@@ -86,7 +89,7 @@ def new_page(browser, browser_context_args, csp_violations):
 
 
 @pytest.fixture
-def page(page, csp_violations):
+def page(transactional_db, page, csp_violations):
     # Fail fast: every page here is served locally.
     page.set_default_timeout(5_000)
     page.set_default_navigation_timeout(10_000)
