@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -219,19 +219,12 @@ def question_answer(request: HttpRequest, project_id: int, entry_id: int) -> Htt
 def dialogue_file(request: HttpRequest, project_id: int, file_id: int):
     project = _project(request, project_id, services.DIALOGUE_TOOL)
     stored = get_object_or_404(DialogueFile, pk=file_id, entry__project=project)
-    try:
-        handle = evidence_files.open_stored(project.pk, stored.stored_name)
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage") from None
-    response = FileResponse(
-        handle,  # streamed from the storage; FileResponse closes it
-        as_attachment=True,
-        filename=stored.original_name,
+    return evidence_files.stored_file_response(
+        project.pk,
+        stored.stored_name,
+        original_name=stored.original_name,
         content_type=stored.content_type,
     )
-    set_download_name(response, stored.original_name)
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def _download(data: bytes, content_type: str, name: str) -> HttpResponse:

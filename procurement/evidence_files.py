@@ -19,11 +19,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from . import file_storage
 from .archives import ArchiveRefused, check_zip
+from .downloads import set_download_name
 
 logger = logging.getLogger(__name__)
 
@@ -229,3 +231,24 @@ def remove_stored(project_id: int, stored_name: str) -> None:
     storage = file_storage.evidence_storage()
     storage.delete(stored_file_name(project_id, stored_name))
     storage.delete(partial_name(project_id, stored_name))
+
+
+def stored_file_response(
+    project_id: int, stored_name: str, *, original_name: str, content_type: str
+) -> FileResponse:
+    """A stored upload (evidence, validation results, a dialogue file) as a download under its
+    original name, streamed from the storage, sandboxed so a browser never runs it. Call it
+    after the permission check; a file missing from the storage is a 404."""
+    try:
+        handle = open_stored(project_id, stored_name)
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage") from None
+    response = FileResponse(
+        handle,  # streamed from the storage; FileResponse closes it
+        as_attachment=True,
+        filename=original_name,
+        content_type=content_type,
+    )
+    set_download_name(response, original_name)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

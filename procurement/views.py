@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,6 @@ from checklists.models import ChecklistItem
 
 from . import evidence_files, services
 from .dashboard import dashboard_context
-from .downloads import set_download_name
 from .forms import TRANSITION_FORMS, AnswerForm, MemberForm, ProjectForm, ReturnForm, TransitionForm
 from .gates import FOUR_EYES, ROLE_REQUIRED, blocking_reasons, load_stage_status
 from .health import database_problem, readiness
@@ -250,19 +249,12 @@ def signoff_create(request: HttpRequest, project_id: int, item_id: int) -> HttpR
 def evidence_download(request: HttpRequest, project_id: int, evidence_id: int):
     project = get_visible_project(request.user, project_id)
     evidence = get_object_or_404(Evidence, pk=evidence_id, project=project)
-    try:
-        handle = evidence_files.open_stored(project.pk, evidence.stored_name)
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage") from None
-    response = FileResponse(
-        handle,  # streamed from the storage; FileResponse closes it
-        as_attachment=True,
-        filename=evidence.original_name,
+    return evidence_files.stored_file_response(
+        project.pk,
+        evidence.stored_name,
+        original_name=evidence.original_name,
         content_type=evidence.content_type,
     )
-    set_download_name(response, evidence.original_name)
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required

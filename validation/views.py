@@ -5,7 +5,7 @@ stage's panel. Problems go to the person as messages on the stage page."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -175,19 +175,12 @@ def upload(request: HttpRequest, project_id: int, stage_key: str) -> HttpRespons
 def upload_download(request: HttpRequest, project_id: int, upload_id: int):
     project = get_visible_project(request.user, project_id)
     result = get_object_or_404(ResultUpload, pk=upload_id, project=project)
-    try:
-        handle = evidence_files.open_stored(project.pk, result.stored_name)
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage") from None
-    response = FileResponse(
-        handle,  # streamed from the storage; FileResponse closes it
-        as_attachment=True,
-        filename=result.original_name,
+    return evidence_files.stored_file_response(
+        project.pk,
+        result.stored_name,
+        original_name=result.original_name,
         content_type=result.content_type,
     )
-    set_download_name(response, result.original_name)
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required
