@@ -138,7 +138,7 @@ def export_project(project_id: int, out) -> ExportSummary:
                 row["fields"]["password"] = ""
                 row["fields"]["groups"] = []
                 row["fields"]["user_permissions"] = []
-        files = list(_files(project_rows))
+        files = list(_files(project_rows, project_id))
     manifest = {"format": FORMAT, "project": project_id, "rows": len(data), "files": []}
     total = 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -219,8 +219,10 @@ def _pathway_rows(rows: list[Model]) -> list[Model]:
     ]
 
 
-def _files(rows: list[Model]) -> Iterable[tuple[str, str, str]]:
-    """(storage kind, storage name, recorded SHA-256) of every file a row names."""
+def _files(rows: list[Model], project_id: int) -> Iterable[tuple[str, str, str]]:
+    """(storage kind, storage name, recorded SHA-256) of every file a row of the project names.
+    Every file lies in the project's folder, so no row is asked for its project (a dialogue
+    file would need a query for it)."""
     from dossier.models import DossierVersion
     from market.models import DialogueFile
     from validation.models import ResultUpload
@@ -228,13 +230,10 @@ def _files(rows: list[Model]) -> Iterable[tuple[str, str, str]]:
     from .models import Evidence
 
     for row in rows:
-        if isinstance(row, Evidence | ResultUpload):
-            yield file_storage.EVIDENCE, f"{row.project_id}/{row.stored_name}", row.sha256
-        elif isinstance(row, DialogueFile):
-            project_id = row.entry.project_id
+        if isinstance(row, Evidence | ResultUpload | DialogueFile):
             yield file_storage.EVIDENCE, f"{project_id}/{row.stored_name}", row.sha256
         elif isinstance(row, DossierVersion):
-            yield file_storage.DOSSIERS, f"{row.project_id}/{row.stored_name}", row.sha256
+            yield file_storage.DOSSIERS, f"{project_id}/{row.stored_name}", row.sha256
 
 
 # --- import ----------------------------------------------------------------------------------

@@ -136,12 +136,12 @@ def _timeline(project: Project) -> list[dict]:
     return rows
 
 
-def _actions(project: Project, status: StageStatus, user) -> dict:
-    """The transitions this person could take, each with the reasons it is blocked now."""
+def _actions(project: Project, status: StageStatus, user, in_gate_panel: list[Reason]) -> dict:
+    """The transitions this person could take, each with the reasons it is blocked now;
+    `in_gate_panel` are the reasons "What is missing?" shows already (said there, not here)."""
     roles = status.roles_of(user)
     panels = {}
     is_consultant = Role.INNOVATION_CONSULTANT in roles
-    in_gate_panel = checklist_reasons(status) if project.is_active else []
     if project.is_active and (user.pk == project.owner_id or is_consultant):
         panels["request"] = ActionPanel(
             Action.APPROVAL_REQUESTED,
@@ -183,6 +183,7 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
     else:
         status = current_status
     rows = [_row(project, status, item_status, user) for item_status in status.items]
+    gate = gate_panel(project, current_status)
     return {
         "tool_panels": tool_panels(project, viewing, user, status),
         "project": project,
@@ -193,13 +194,13 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         "hidden_count": sum(1 for row in rows if not row.status.applicable),
         "status": status,
         "current_status": current_status,
-        "gate": gate_panel(project, current_status),
+        "gate": gate,
         # "What is missing?" for the stage on screen, which may not be the current one.
         "stage_gate": gate_panel(project, status, viewing=viewing)
         if status is not current_status
         else None,
         "return_notice": current_status.latest_return,
-        "actions": _actions(project, current_status, user),
+        "actions": _actions(project, current_status, user, gate["reasons"]),
         "next_step": next_step(project, user, current_status),
         "my_roles": [Role(role).label for role in sorted(current_status.roles_of(user))],
         "can_manage_team": can_manage_team(project, user, by_roles=current_status.roles_of(user)),
@@ -378,7 +379,7 @@ def item_context(
         "row": row,
         "status": status,
         "gate": gate,
-        "actions": _actions(project, current_status, user),
+        "actions": _actions(project, current_status, user, gate["reasons"]),
         "timeline": _timeline(project),
         "viewing_stage": item.stage,
     }
