@@ -1,0 +1,97 @@
+"""Reading the organisation tree and the roles held for its nodes (selectors, no writes).
+
+A role held for a node counts for the node and everything below it (`Organisation.path` is the
+materialised path), so a region's innovation consultant acts as consultant on every project of
+the region and on none of another region's. These helpers are what `procurement.permissions`
+reads beside the project's own team; nothing else should ask the tree directly.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from .models import PROJECT_ROLES, Organisation, OrganisationKind, OrganisationRole
+
+
+def ancestor_ids(path: str) -> list[int]:
+    """The primary keys in a materialised path ("/1/4/9/" -> [1, 4, 9])."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def organisation_roles_of(user, organisation: Organisation | None) -> set[str]:
+    """The roles `user` holds for `organisation` or any node above it (one query)."""
+    if organisation is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        OrganisationRole.objects.filter(
+            user=user, organisation_id__in=ancestor_ids(organisation.path)
+        ).values_list("role", flat=True)
+    )
+
+
+def project_roles_from_organisations(
+    organisation_ids: Iterable[int],
+) -> dict[int, dict[int, set[str]]]:
+    """For each organisation given: user id -> the project roles held for it or a node above
+    it. Two queries however many organisations (their paths, then every role on those paths)."""
+    paths = dict(
+        Organisation.objects.filter(pk__in=set(organisation_ids)).values_list("pk", "path")
+    )
+    needed = {pk for path in paths.values() for pk in ancestor_ids(path)}
+    if not needed:
+        return {}
+    held: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for node_id, user_id, role in OrganisationRole.objects.filter(
+        organisation_id__in=needed, role__in=PROJECT_ROLES, user__is_active=True
+    ).values_list("organisation_id", "user_id", "role"):
+        held[node_id][user_id].add(role)
+    result: dict[int, dict[int, set[str]]] = {}
+    for organisation_id, path in paths.items():
+        roles: dict[int, set[str]] = defaultdict(set)
+        for node_id in ancestor_ids(path):
+            for user_id, node_roles in held.get(node_id, {}).items():
+                roles[user_id] |= node_roles
+        result[organisation_id] = dict(roles)
+    return result
+
+
+def subtree_paths(user, roles: Iterable[str] = PROJECT_ROLES) -> list[str]:
+    """The paths of the nodes for which `user` holds one of `roles` (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        OrganisationRole.objects.filter(user=user, role__in=set(roles))
+        .values_list("organisation__path", flat=True)
+        .distinct()
+    )
+
+
+def under_any(paths: Iterable[str], field: str = "organisation__path") -> Q:
+    """A filter for rows whose organisation lies in any of the subtrees (no rows when none)."""
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
+def region_path(organisation: Organisation | None) -> str | None:
+    """The path of the region an organisation belongs to: its nearest region above or itself;
+    for a tree without regions, its root (at most one query)."""
+    if organisation is None:
+        return None
+    ids = ancestor_ids(organisation.path)
+    if organisation.kind == OrganisationKind.REGION:
+        return organisation.path
+    region = (
+        Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.REGION)
+        .values_list("path", flat=True)
+        .first()
+    )
+    return region or (f"/{ids[0]}/" if ids else None)
+
+
+def in_same_region(organisation: Organisation | None, other: Organisation | None) -> bool:
+    """Whether `other` lies in the region of `organisation` (a national node is its own)."""
+    path = region_path(organisation)
+    return bool(path and other is not None and other.path.startswith(path))
