@@ -66,26 +66,6 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def ancestor_ids(self) -> list[int]:
-        """The primary keys from the root down to this node, itself included."""
-        return [int(part) for part in self.path.strip("/").split("/") if part]
-
-    def clean(self) -> None:
-        if self.parent_id is None:
-            return
-        if self.pk is not None and self.pk in self.parent.ancestor_ids:
-            raise ValidationError(
-                {"parent": _("An organisation cannot be placed under itself or its own units.")}
-            )
-        if KIND_DEPTH[self.kind] <= KIND_DEPTH[self.parent.kind]:
-            raise ValidationError(
-                {
-                    "kind": _("A %(kind)s cannot be placed under a %(parent)s.")
-                    % {"kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}
-                }
-            )
-
     def save(self, *args, **kwargs) -> None:
         with transaction.atomic():
             if self.parent_id is not None:
@@ -105,6 +85,26 @@ class Organisation(models.Model):
                     Organisation.objects.filter(path__startswith=old_path).exclude(
                         pk=self.pk
                     ).update(path=Concat(Value(new_path), Substr("path", len(old_path) + 1)))
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """The primary keys from the root down to this node, itself included."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    def clean(self) -> None:
+        if self.parent_id is None:
+            return
+        if self.pk is not None and self.pk in self.parent.ancestor_ids:
+            raise ValidationError(
+                {"parent": _("An organisation cannot be placed under itself or its own units.")}
+            )
+        if KIND_DEPTH[self.kind] <= KIND_DEPTH[self.parent.kind]:
+            raise ValidationError(
+                {
+                    "kind": _("A %(kind)s cannot be placed under a %(parent)s.")
+                    % {"kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}
+                }
+            )
 
 
 class OrganisationRole(models.Model):

@@ -30,41 +30,60 @@ def organisation_roles_of(user, organisation: Organisation | None) -> set[str]:
     )
 
 
-def project_roles_from_organisations(
-    organisation_ids: Iterable[int],
-) -> dict[int, dict[int, set[str]]]:
-    """For each organisation given: user id -> the project roles held for it or a node above
-    it. Two queries however many organisations (their paths, then every role on those paths)."""
-    paths = dict(
-        Organisation.objects.filter(pk__in=set(organisation_ids)).values_list("pk", "path")
-    )
+def organisation_paths(projects) -> dict[int, str]:
+    """Organisation id -> path for the projects' organisations: read from the projects when
+    their organisation is loaded with them (`select_related`), else in one query."""
+    paths: dict[int, str] = {}
+    missing: set[int] = set()
+    for project in projects:
+        if project.organisation_id is None:
+            continue
+        if "organisation" in project._state.fields_cache:
+            paths[project.organisation_id] = project.organisation.path
+        else:
+            missing.add(project.organisation_id)
+    if missing - paths.keys():
+        paths.update(
+            Organisation.objects.filter(pk__in=missing - paths.keys()).values_list("pk", "path")
+        )
+    return paths
+
+
+def project_roles_from_organisations(paths: dict[int, str]) -> dict[int, dict[int, set[str]]]:
+    """For each organisation (id -> path): user id -> the project roles held for it or a node
+    above it, by active people. One query however many organisations."""
     needed = {pk for path in paths.values() for pk in ancestor_ids(path)}
     if not needed:
         return {}
     held: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for node_id, user_id, role in OrganisationRole.objects.filter(
+    for role in OrganisationRole.objects.filter(
         organisation_id__in=needed, role__in=PROJECT_ROLES, user__is_active=True
-    ).values_list("organisation_id", "user_id", "role"):
-        held[node_id][user_id].add(role)
-    result: dict[int, dict[int, set[str]]] = {}
+    ).select_related("user"):
+        held[role.organisation_id][role.user].add(role.role)
+    result: dict[int, dict] = {}
     for organisation_id, path in paths.items():
-        roles: dict[int, set[str]] = defaultdict(set)
+        roles: dict = defaultdict(set)
         for node_id in ancestor_ids(path):
-            for user_id, node_roles in held.get(node_id, {}).items():
-                roles[user_id] |= node_roles
+            for user, node_roles in held.get(node_id, {}).items():
+                roles[user] |= node_roles
         result[organisation_id] = dict(roles)
     return result
 
 
 def subtree_paths(user, roles: Iterable[str] = PROJECT_ROLES) -> list[str]:
-    """The paths of the nodes for which `user` holds one of `roles` (one query)."""
+    """The paths of the nodes for which `user` holds one of `roles` (one query, then kept on the
+    user object for the rest of the request: a page asks for its lists more than once)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(
-        OrganisationRole.objects.filter(user=user, role__in=set(roles))
-        .values_list("organisation__path", flat=True)
-        .distinct()
-    )
+    wanted = frozenset(roles)
+    memo = user.__dict__.setdefault("_subtree_paths", {})
+    if wanted not in memo:
+        memo[wanted] = list(
+            OrganisationRole.objects.filter(user=user, role__in=wanted)
+            .values_list("organisation__path", flat=True)
+            .distinct()
+        )
+    return memo[wanted]
 
 
 def under_any(paths: Iterable[str], field: str = "organisation__path") -> Q:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from checklists.roles import Role
+from procurement.permissions import roles_of
 
 from .analysis import Query, analyse_question, load_synonyms, stem, words
 from .index import ITEM, GuidelineIndex, Passage, current_index
@@ -216,7 +217,7 @@ def _rank(index, query, language, scope, project, user) -> list[tuple[Passage, f
 def _roles(project, user) -> set[str]:
     if project is None or user is None or not getattr(user, "is_authenticated", False):
         return set()
-    return set(project.memberships.filter(user=user).values_list("role", flat=True))
+    return roles_of(project, user)
 
 
 def _citation(passage: Passage, score: float, query: Query, language: str, project) -> Citation:

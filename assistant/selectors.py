@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Max, Q
 
+from accounts.models import OrganisationRole
 from checklists.roles import Role
 from procurement.models import Membership
 
@@ -14,7 +15,11 @@ def may_read_question_log(user) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, role=Role.INNOVATION_CONSULTANT).exists()
+    consultant = Role.INNOVATION_CONSULTANT
+    return (
+        Membership.objects.filter(user=user, role=consultant).exists()
+        or OrganisationRole.objects.filter(user=user, role=consultant).exists()
+    )
 
 
 def questions_to_improve(limit: int = 30) -> list[dict]:

@@ -29,7 +29,8 @@ from django.utils.translation import gettext_noop
 
 from procurement import file_storage, journal
 from procurement.guards import lock_project
-from procurement.models import Action, Membership, Project
+from procurement.models import Action, Project
+from procurement.permissions import roles_of
 
 from . import rendering
 from .content import build_dossier
@@ -77,7 +78,7 @@ def may_generate(project: Project, user) -> bool:
     running the management command."""
     if user is None or user.is_superuser:
         return True
-    return Membership.objects.filter(project=project, user=user).exists()
+    return bool(roles_of(project, user))
 
 
 def request_dossier(*, project: Project, by, language: str, enqueue: bool = True) -> DossierRequest:

@@ -35,7 +35,7 @@ from checklists.roles import Role
 from dossier.models import Requirement
 from procurement import evidence_files, journal
 from procurement.guards import lock_project, require_tool_open
-from procurement.models import Action, Membership, Project
+from procurement.models import Action, Project
 from procurement.permissions import roles_of
 
 from . import scoring
@@ -441,10 +441,7 @@ def assign_evaluator(*, project: Project, by, user) -> Evaluator:
         _check_not_finished(locked)
         if load_evaluation(locked).all_scored:
             raise ValidationError(_(EVALUATORS_FIXED), code="evaluators_fixed")
-        roles = set(
-            Membership.objects.filter(project=locked, user=user).values_list("role", flat=True)
-        )
-        if not roles & EVALUATING_ROLES or not user.is_active:
+        if not roles_of(locked, user) & EVALUATING_ROLES or not user.is_active:
             raise ValidationError(_(NO_EVALUATING_ROLE), code="role")
         evaluator, created = Evaluator.objects.get_or_create(
             project=locked, user=user, defaults={"assigned_by": by}

@@ -19,8 +19,7 @@ from dossier.word import DOCX_TYPE
 from procurement import evidence_files
 from procurement.downloads import set_download_name
 from procurement.forms import error_messages
-from procurement.models import Membership
-from procurement.permissions import get_visible_project, require, roles_of
+from procurement.permissions import get_visible_project, require, roles_of, team_people
 from procurement.project_page import project_context
 
 from . import modelcard, questionnaire, services
@@ -77,13 +76,9 @@ def _run(request, form, back: HttpResponse, change: Callable, done: str) -> Http
 
 
 def _members(project):
-    seen = {}
-    for membership in Membership.objects.filter(
-        project=project, user__is_active=True
-    ).select_related("user"):
-        if membership.role in services.EVALUATING_ROLES:
-            seen[membership.user.pk] = membership.user
-    return list(seen.values())
+    return [
+        user for user, roles in team_people(project).items() if roles & services.EVALUATING_ROLES
+    ]
 
 
 # --- the market page: vendors, dialogue, questionnaires, model cards ---------------------------

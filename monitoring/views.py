@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dossier.word import DOCX_TYPE
 from procurement.forms import error_messages
-from procurement.models import Membership
-from procurement.permissions import get_visible_project, require, roles_of
+from procurement.permissions import get_visible_project, require, roles_of, team_people
 from procurement.project_page import project_context
 from validation.parsing import ParseError
 
@@ -50,13 +49,7 @@ def _refused(request, project, errors, anchor: str = "") -> HttpResponse:
 
 
 def _members(project):
-    return [
-        m.user
-        for m in Membership.objects.filter(project=project, user__is_active=True)
-        .select_related("user")
-        .order_by("user__first_name", "user__username")
-        .distinct()
-    ]
+    return list(team_people(project))
 
 
 def _source(request, state) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from checklists.models import ChecklistItem, Stage
-from procurement.permissions import get_visible_project, require
+from procurement.permissions import get_visible_project, require, team_people
 from procurement.project_page import project_context
 
 from . import deadlines
@@ -20,7 +20,8 @@ from .models import ItemAssignment, StageTarget
 
 
 def _members(project):
-    return get_user_model().objects.filter(memberships__project=project, is_active=True).distinct()
+    people = team_people(project)
+    return get_user_model().objects.filter(pk__in=[user.pk for user in people])
 
 
 @login_required

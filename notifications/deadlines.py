@@ -21,6 +21,7 @@ from procurement import journal
 from procurement.gates import ItemStatus, load_stage_statuses
 from procurement.guards import lock_project
 from procurement.models import Action, Membership, Project
+from procurement.permissions import roles_of
 
 from .models import ItemAssignment, Kind, StageTarget
 from .routing import notify, project_link
@@ -36,9 +37,7 @@ def may_plan(project: Project, user) -> bool:
         return False
     if user.pk == project.owner_id:
         return True
-    return Membership.objects.filter(
-        project=project, user=user, role=Role.INNOVATION_CONSULTANT
-    ).exists()
+    return Role.INNOVATION_CONSULTANT in roles_of(project, user)
 
 
 def today() -> date:
@@ -88,9 +87,7 @@ def assign_item(
         locked = lock_project(project)
         if not may_plan(locked, by):
             raise PermissionDenied
-        if assignee is not None and not (
-            assignee.is_active and Membership.objects.filter(project=locked, user=assignee).exists()
-        ):
+        if assignee is not None and not (assignee.is_active and roles_of(locked, assignee)):
             raise ValidationError(
                 _("Only an active member of the team can be assigned."), code=NOT_A_MEMBER
             )

@@ -10,7 +10,6 @@ deactivated account never is), never the person who made the change, and each pe
 event (`Notification.event_key` is unique per recipient).
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -19,7 +18,8 @@ from django.urls import reverse
 
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import Role
-from procurement.models import Action, HistoryEntry, Membership, Project
+from procurement.models import Action, HistoryEntry, Project
+from procurement.permissions import team_people
 
 from .models import DEFAULT_CHANNEL, Channel, Delivery, Kind, Notification, Preference
 from .tasks import enqueue_deliveries
@@ -51,12 +51,9 @@ class Team:
 
 def load_team(project_id: int) -> Team:
     project = Project.objects.select_related("owner").get(pk=project_id)
-    roles_by_user: dict[int, set[str]] = defaultdict(set)
-    users = {}
-    for membership in Membership.objects.filter(project_id=project_id).select_related("user"):
-        roles_by_user[membership.user_id].add(membership.role)
-        users[membership.user_id] = membership.user
-    return Team(project, dict(roles_by_user), users)
+    people = team_people(project)
+    roles_by_user = {user.pk: roles for user, roles in people.items()}
+    return Team(project, roles_by_user, {user.pk: user for user in people})
 
 
 def _both(obj, name: str) -> dict:

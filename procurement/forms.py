@@ -6,16 +6,23 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
-from django.db.models import Case, Max, When
+from django.db.models import Case, Max, Q, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from accounts.organisations import region_path
 from checklists.models import ChecklistItem, Pathway
 from checklists.roles import AnswerType, Role
 
 from .models import Action, Project
-from .permissions import grantable_roles, roles_of, team_change_refusal
+from .permissions import (
+    grantable_roles,
+    may_invite_from_other_regions,
+    member_refusal,
+    roles_of,
+    team_change_refusal,
+)
 
 PLAIN_NUMBER = re.compile(r"^[+-]?\d{1,30}(\.\d{1,10})?$")
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}([.,])\d{3}(\1\d{3})*$")
@@ -157,7 +164,15 @@ class MemberForm(forms.Form):
     """Offers only the roles `by` may give (the team rule in `permissions`), and says why a
     chosen person may not get the chosen role."""
 
-    user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Person"))
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("Person in the project's region"), required=False
+    )
+    invite = forms.CharField(
+        label=_("Or invite someone from another region"),
+        help_text=_("Their user name or e-mail address."),
+        max_length=254,
+        required=False,
+    )
     role = forms.ChoiceField(choices=(), label=_("Role"))
 
     def __init__(self, *args, project: Project, by, **kwargs):
@@ -165,16 +180,48 @@ class MemberForm(forms.Form):
         self.project = project
         self.by = by
         self.by_roles = roles_of(project, by)
+        region = region_path(project.organisation) or "/-/"
         self.fields["user"].queryset = User.objects.filter(
-            organisation_id=project.organisation_id, is_active=True
+            organisation__path__startswith=region, is_active=True
         ).order_by("first_name", "last_name", "username")
         self.fields["user"].label_from_instance = lambda u: f"{u} ({u.username})"
+        if not may_invite_from_other_regions(project, by):
+            del self.fields["invite"]
         offered = grantable_roles(project, by, by_roles=self.by_roles)
         self.fields["role"].choices = [(value, Role(value).label) for value in offered]
 
+    def clean_invite(self) -> User | None:
+        text = self.cleaned_data.get("invite", "").strip()
+        if not text:
+            return None
+        found = list(
+            User.objects.filter(is_active=True).filter(
+                Q(username__iexact=text) | Q(email__iexact=text)
+            )[:2]
+        )
+        if len(found) != 1:
+            raise forms.ValidationError(
+                _("No active user has this user name or e-mail address.")
+                if not found
+                else _("Several users have this e-mail address: give the user name.")
+            )
+        return found[0]
+
     def clean(self):
         cleaned = super().clean()
-        user, role = cleaned.get("user"), cleaned.get("role")
+        chosen, invited = cleaned.get("user"), cleaned.get("invite")
+        if chosen is not None and invited is not None and chosen != invited:
+            raise forms.ValidationError(_("Choose one person: from the list or by invitation."))
+        user = chosen or invited
+        if user is None and "user" not in self.errors and "invite" not in self.errors:
+            self.add_error("user", _("Choose a person."))
+        cleaned["user"] = user
+        cleaned.pop("invite", None)
+        role = cleaned.get("role")
+        if user is not None:
+            refusal = member_refusal(self.project, self.by, user)
+            if refusal is not None:
+                self.add_error("user", _(refusal) % {"user": user})
         if user is not None and role:
             refusal = team_change_refusal(
                 self.project, self.by, role, user=user, by_roles=self.by_roles

@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from accounts.organisations import organisation_paths, project_roles_from_organisations
 from checklists.extensions import TOOLS, evaluate_rules
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import AnswerType, Role
@@ -253,6 +254,13 @@ def load_stage_statuses(
     for membership in Membership.objects.filter(project_id__in=project_ids).select_related("user"):
         roles_by_user[membership.project_id][membership.user_id].add(membership.role)
         people_by_role[membership.project_id][membership.role].append(str(membership.user))
+    # Roles held for the project's organisation or a node above it count as on the team.
+    from_organisations = project_roles_from_organisations(organisation_paths(projects))
+    for project in projects:
+        for user, roles in from_organisations.get(project.organisation_id, {}).items():
+            for role in sorted(roles - roles_by_user[project.pk][user.pk]):
+                people_by_role[project.pk][role].append(str(user))
+            roles_by_user[project.pk][user.pk] |= roles
 
     stages = {p.pk: (stage_for or {}).get(p.pk) or p.current_stage for p in projects}
     stage_ids = {pk: stage.pk for pk, stage in stages.items() if stage is not None}

@@ -2,10 +2,19 @@
 person may not see, 403 (PermissionDenied) for what they may see but not change."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_noop
 
+from accounts.models import PROJECT_ROLES
+from accounts.organisations import (
+    in_same_region,
+    organisation_paths,
+    organisation_roles_of,
+    project_roles_from_organisations,
+    subtree_paths,
+    under_any,
+)
 from checklists.models import ChecklistItem
 from checklists.roles import APPROVING_ROLES, AnswerType, Role
 
@@ -14,11 +23,16 @@ from .models import Membership, Project
 
 
 def visible_projects(user) -> QuerySet[Project]:
-    """Projects a person may read: those they are a member of; administrators see all."""
+    """Projects a person may read: those whose team they are on, and every project of an
+    organisation (or a unit below it) for which they hold an organisation-wide role;
+    administrators see all. The list views' twin of `roles_of`: one rule for both."""
     projects = Project.objects.select_related("pathway", "organisation", "owner")
     if user.is_superuser:
         return projects
-    return projects.filter(memberships__user=user).distinct()
+    if not getattr(user, "is_authenticated", False):
+        return projects.none()
+    on_team = Q(pk__in=Membership.objects.filter(user=user).values("project_id"))
+    return projects.filter(on_team | under_any(subtree_paths(user)))
 
 
 def get_visible_project(user, project_id: int) -> Project:
@@ -77,10 +91,65 @@ def is_administrator(user) -> bool:
 
 
 def roles_of(project: Project, user) -> set[str]:
-    """The roles a person holds on a project (one query)."""
+    """The roles a person holds on a project: on its team, and organisation-wide for the
+    project's organisation or a node above it (two queries). The gate's `StageStatus.roles_of`
+    gives the same for a loaded status without queries."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(Membership.objects.filter(project=project, user=user).values_list("role", flat=True))
+    roles = set(
+        Membership.objects.filter(project=project, user=user).values_list("role", flat=True)
+    )
+    return roles | (organisation_roles_of(user, project.organisation) & PROJECT_ROLES)
+
+
+def team_people(project: Project) -> dict:
+    """Every active person who holds a role on the project (user -> roles): its team and the
+    holders of an organisation-wide role for its organisation or a node above it, ordered by
+    name (three queries at most). What lists of "the people on this project" read."""
+    people: dict = {}
+    for membership in Membership.objects.filter(
+        project=project, user__is_active=True
+    ).select_related("user"):
+        people.setdefault(membership.user, set()).add(membership.role)
+    paths = organisation_paths([project])
+    for user, roles in (
+        project_roles_from_organisations(paths).get(project.organisation_id, {}).items()
+    ):
+        people.setdefault(user, set()).update(roles)
+    return dict(
+        sorted(
+            people.items(),
+            key=lambda pair: (pair[0].first_name, pair[0].last_name, pair[0].username),
+        )
+    )
+
+
+OTHER_REGION = gettext_noop(
+    "%(user)s works outside the project's region. People from another region are invited by the "
+    "project owner."
+)
+NO_ORGANISATION_MEMBER = gettext_noop(
+    "%(user)s is not attached to an organisation and cannot join a team. Ask an administrator."
+)
+
+
+def member_refusal(project: Project, by, user) -> str | None:
+    """Why `by` may not put `user` on the team, whatever the role; None when they may. People of
+    the project's region (its organisation's region, every hospital and department in it) are
+    added by whoever manages the team; people from another region only by the owner or an
+    administrator, who invite them to a project run across regions. The text is marked for
+    translation and still needs `gettext` and `% {"user": ...}`."""
+    if user.organisation_id is None:
+        return NO_ORGANISATION_MEMBER
+    if in_same_region(project.organisation, user.organisation):
+        return None
+    if by.pk == project.owner_id or is_administrator(by):
+        return None
+    return OTHER_REGION
+
+
+def may_invite_from_other_regions(project: Project, by) -> bool:
+    return by.pk == project.owner_id or is_administrator(by)
 
 
 def team_change_refusal(

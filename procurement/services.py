@@ -23,6 +23,7 @@ from .permissions import (
     can_edit_answer,
     can_manage_team,
     can_sign_off,
+    member_refusal,
     roles_of,
     team_change_refusal,
 )
@@ -120,8 +121,9 @@ def add_member(*, project: Project, by, user, role: str) -> Membership:
         raise ValidationError(_("Unknown role."))
     if not user.is_active:
         raise ValidationError(_("This user is not active."))
-    if user.organisation_id != project.organisation_id:
-        raise ValidationError(_("Only people from the project's organisation can be added."))
+    refusal = member_refusal(project, by, user)
+    if refusal is not None:
+        raise ValidationError(_(refusal) % {"user": user}, code="other_region")
     with transaction.atomic():
         locked = lock_project(project)
         _require_team_change(locked, by, role, user=user)

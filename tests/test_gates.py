@@ -223,6 +223,12 @@ def test_status_loads_in_fixed_queries(team, django_assert_num_queries):
     complete_legal(team)
     project = team.reload()
     project.stages  # noqa: B018 - the pathway's stages are loaded once per request anyway
-    # memberships, items, answer values, answers, sign-offs, the latest return or stop
-    with django_assert_num_queries(6):
+    # memberships, the organisation's path, the organisation-wide roles on it, items, answer
+    # values, answers, sign-offs, the latest return or stop
+    with django_assert_num_queries(8):
+        load_stage_status(project)
+    # With the organisation loaded with the project (as every list and page does), one fewer.
+    project = type(project).objects.select_related("organisation").get(pk=project.pk)
+    project.stages  # noqa: B018
+    with django_assert_num_queries(7):
         load_stage_status(project)
