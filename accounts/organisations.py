@@ -114,3 +114,19 @@ def in_same_region(organisation: Organisation | None, other: Organisation | None
     """Whether `other` lies in the region of `organisation` (a national node is its own)."""
     path = region_path(organisation)
     return bool(path and other is not None and other.path.startswith(path))
+
+
+def roles_above(organisation: Organisation | None):
+    """The organisation-wide project roles that reach `organisation`: held for it or a node
+    above it, by active people, nearest node first (one query)."""
+    if organisation is None:
+        return OrganisationRole.objects.none()
+    return (
+        OrganisationRole.objects.filter(
+            organisation_id__in=ancestor_ids(organisation.path),
+            role__in=PROJECT_ROLES,
+            user__is_active=True,
+        )
+        .select_related("user", "organisation")
+        .order_by("-organisation__path", "role", "user__first_name", "user__username")
+    )

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, OrganisationRole, User
 from checklists.models import Pathway
 from checklists.roles import APPROVING_ROLES, AnswerType
 
@@ -32,6 +33,44 @@ USERS = {
     "itarkitekt": ("Henrik", "Bech"),
     "indkoeb": ("Sofie", "Lund"),
     "aikompetence": ("Jonas", "Friis"),
+}
+
+
+# The organisation tree of the demo (issue 16): a nation, two regions, their hospitals and the
+# departments the demo projects belong to. (name, kind, parent name); parents come first.
+TREE = [
+    ("Danmark", "nation", None),
+    ("Region Syddanmark", "region", "Danmark"),
+    ("OUH Odense Universitetshospital", "hospital", "Region Syddanmark"),
+    ("SLB Sygehus Lillebælt", "hospital", "Region Syddanmark"),
+    ("Gynækologisk-obstetrisk afdeling", "department", "OUH Odense Universitetshospital"),
+    ("Geriatrisk afdeling", "department", "OUH Odense Universitetshospital"),
+    ("Lungemedicinsk afdeling", "department", "OUH Odense Universitetshospital"),
+    ("Region Midtjylland", "region", "Danmark"),
+    ("AUH Aarhus Universitetshospital", "hospital", "Region Midtjylland"),
+    ("Akutafdelingen", "department", "AUH Aarhus Universitetshospital"),
+]
+# People beyond the four cases' team: username -> (first, last, organisation, organisation-wide
+# roles held for that organisation).
+OTHER_USERS = {
+    "regionskonsulent": (
+        "Karen",
+        "Vestergaard",
+        "Region Syddanmark",
+        ("innovation_consultant",),
+    ),
+    "redaktoer": ("Camilla", "Nørgaard", "Region Syddanmark", ("content_editor",)),
+    "midtkliniker": ("Peter", "Kjær", "Akutafdelingen", ()),
+    "midtkonsulent": ("Maria", "Thomsen", "Region Midtjylland", ("innovation_consultant",)),
+}
+OTHER_REGION_CASE = {
+    "title": "AI-støtte til frakturdiagnostik på røntgen i akutmodtagelsen",
+    "clinical_need": (
+        "Overset frakturer på røntgenbilleder om natten giver genbesøg og forsinket behandling; "
+        "radiologerne kan ikke nå at beskrive alle billeder, før patienten går hjem."
+    ),
+    "department": "Akutafdelingen, AUH",
+    "owner": "midtkliniker",
 }
 
 
@@ -75,8 +114,27 @@ def _demo_pdf(title: str) -> bytes:
     return out
 
 
+def ensure_organisations() -> dict[str, Organisation]:
+    """The demo's tree, idempotently: a region made by an earlier seed as a root is moved under
+    the nation (its units follow)."""
+    nodes: dict[str, Organisation] = {}
+    for name, kind, parent_name in TREE:
+        parent = nodes.get(parent_name) if parent_name else None
+        node = Organisation.objects.filter(name=name, parent=parent).first()
+        if node is None:
+            node = Organisation.objects.filter(name=name, parent__isnull=True).first()
+        if node is None:
+            node = Organisation(name=name)
+        if node.pk is None or node.kind != kind or node.parent_id != getattr(parent, "pk", None):
+            node.kind, node.parent = kind, parent
+            node.save()
+        nodes[name] = node
+    return nodes
+
+
 def ensure_users() -> dict[str, User]:
-    organisation, _ = Organisation.objects.get_or_create(name=ORGANISATION)
+    nodes = ensure_organisations()
+    organisation = nodes[ORGANISATION]
     users = {}
     for username, (first, last) in USERS.items():
         user, created = User.objects.get_or_create(
@@ -106,6 +164,24 @@ def ensure_users() -> dict[str, User]:
         admin.set_password(PASSWORD)
         admin.save(update_fields=["password"])
     users["admin"] = admin
+    for username, (first, last, node_name, roles) in OTHER_USERS.items():
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "organisation": nodes[node_name],
+                "email": f"{username}@example.org",
+            },
+        )
+        if created:
+            user.set_password(PASSWORD)
+            user.save(update_fields=["password"])
+        for role in roles:
+            OrganisationRole.objects.get_or_create(
+                user=user, organisation=nodes[node_name], role=role
+            )
+        users[username] = user
     return users
 
 
@@ -155,8 +231,7 @@ def _complete_stage(project: Project, case: dict, users: dict[str, User]) -> Non
 
 
 def create_case(case: dict, users: dict[str, User]) -> tuple[Project, bool]:
-    organisation = users["kliniker"].organisation
-    existing = Project.objects.filter(organisation=organisation, title=case["title"]).first()
+    existing = Project.objects.filter(owner=users["kliniker"], title=case["title"]).first()
     if existing:
         return existing, False
     pathway = Pathway.objects.filter(slug=case["pathway"]).order_by("-version").first()
@@ -171,6 +246,7 @@ def create_case(case: dict, users: dict[str, User]) -> tuple[Project, bool]:
         department=case["department"],
         product_name=case.get("product_name", ""),
         vendor_name=case.get("vendor_name", ""),
+        organisation=Organisation.objects.filter(name=case.get("organisation", "")).first(),
     )
     for username, roles in case.get("members", {}).items():
         for role in roles:
@@ -199,4 +275,27 @@ def seed_demo(cases_file: Path = CASES_FILE) -> list[tuple[Project, bool]]:
     cases = yaml.safe_load(cases_file.read_text(encoding="utf-8"))["cases"]
     with transaction.atomic():
         users = ensure_users()
-        return [create_case(case, users) for case in cases]
+        created = [create_case(case, users) for case in cases]
+        created.append(create_other_region_case(users))
+        return created
+
+
+def create_other_region_case(users: dict[str, User]) -> tuple[Project, bool]:
+    """Region Midtjylland's one project, in its first stage: the region's consultant sees it
+    through her organisation-wide role, and nobody of Region Syddanmark sees it."""
+    case = OTHER_REGION_CASE
+    owner = users[case["owner"]]
+    existing = Project.objects.filter(owner=owner, title=case["title"]).first()
+    if existing:
+        return existing, False
+    pathway = Pathway.objects.filter(slug=settings.DEFAULT_PATHWAY).order_by("-version").first()
+    if pathway is None:
+        raise DemoDataError(f"Pathway {settings.DEFAULT_PATHWAY!r} is not loaded.")
+    project = services.create_project(
+        by=owner,
+        pathway=pathway,
+        title=case["title"],
+        clinical_need=case["clinical_need"],
+        department=case["department"],
+    )
+    return project, True

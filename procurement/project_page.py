@@ -12,6 +12,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.organisations import roles_above
 from checklists.extensions import TOOLS
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import AnswerType, Role
@@ -207,6 +208,9 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         "memberships": project.memberships.select_related("user").order_by(
             "role", "user__first_name"
         ),
+        # People who act on the project through a role for its organisation or a node above it
+        # (a queryset: read only by the team tab).
+        "organisation_roles": roles_above(project.organisation),
         # Only the history and pathway-change tabs show them: read when a template does.
         "archived_answers": SimpleLazyObject(partial(archived_answers, project)),
         "newer_version": project.pathway.newer_versions().first()

@@ -12,6 +12,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.models import Organisation
+from accounts.organisations import in_same_region
 from checklists.models import ChecklistItem, Pathway
 from checklists.roles import Role
 
@@ -31,6 +33,7 @@ from .permissions import (
 NO_ORGANISATION = gettext_noop(
     "Your user is not attached to an organisation. Ask an administrator."
 )
+OUTSIDE_REGION = gettext_noop("A project can only be started in your own region.")
 OWN_ANSWER = gettext_noop(
     "You wrote this answer yourself, so it already counts as signed by you. A sign-off confirms "
     "another person's answer."
@@ -50,20 +53,27 @@ def create_project(
     department: str,
     product_name: str = "",
     vendor_name: str = "",
+    organisation: Organisation | None = None,
 ) -> Project:
     """Start a case: the creator becomes its owner and clinician, in the pathway's first stage.
+
+    The project belongs to `organisation` (a department, a hospital or the region itself), which
+    must lie in the creator's region; by default to the creator's own organisation.
 
     The clinical need is also saved, through the answer service and so journalled, as the answer
     to the first stage's need statement (`NEED_STATEMENT_KEY`) when the pathway has that item and
     the creator may answer it; from then on that answer is the need, changed like any other."""
     if by.organisation_id is None:
         raise ValidationError(_(NO_ORGANISATION))
+    organisation = organisation or by.organisation
+    if not in_same_region(by.organisation, organisation):
+        raise ValidationError(_(OUTSIDE_REGION))
     first_stage = pathway.stages.order_by("order").first()
     if first_stage is None:
         raise ValidationError(_("This pathway has no stages."))
     with transaction.atomic():
         project = Project(
-            organisation_id=by.organisation_id,
+            organisation=organisation,
             pathway=pathway,
             title=title,
             clinical_need=clinical_need,

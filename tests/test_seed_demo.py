@@ -6,10 +6,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from accounts.models import User
+from accounts.models import Organisation, OrganisationRole, User
+from accounts.organisations import in_same_region
 from checklists.loading import load_pathways
 from procurement.gates import blocking_reasons, load_stage_status
 from procurement.models import Action, HistoryEntry, Project
+from procurement.permissions import roles_of, visible_projects
 from tests.module_data import module_data
 
 EXPECTED_STAGES = {
@@ -58,13 +60,42 @@ def test_users_and_cases(seeded):
     } <= names
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="indkoeb").check_password("demo")
-    projects = list(Project.objects.all())
+    projects = list(Project.objects.filter(owner__username="kliniker"))
     assert len(projects) == 4
     for fragment, stage in EXPECTED_STAGES.items():
         project = next(p for p in projects if fragment in p.title)
         assert project.state == stage
         assert project.owner.username == "kliniker"
-        assert project.organisation.name == "Region Syddanmark"
+        assert in_same_region(
+            Organisation.objects.get(name="Region Syddanmark"), project.organisation
+        )
+
+
+def test_the_demo_tree_has_two_regions_and_each_sees_only_its_own(seeded):
+    """Issue 16's demo: Region Syddanmark with OUH and SLB, Region Midtjylland with one project,
+    an organisation-wide consultant per region and a content editor."""
+    syd = Organisation.objects.get(name="Region Syddanmark")
+    midt = Organisation.objects.get(name="Region Midtjylland")
+    assert syd.parent == midt.parent == Organisation.objects.get(kind="nation")
+    hospitals = set(syd.children.values_list("name", flat=True))
+    assert {"OUH Odense Universitetshospital", "SLB Sygehus Lillebælt"} <= hospitals
+    peace = Project.objects.get(title__startswith="PEACE")
+    assert peace.organisation.name == "Gynækologisk-obstetrisk afdeling"
+    assert peace.organisation.parent.name == "OUH Odense Universitetshospital"
+    midt_projects = Project.objects.filter(organisation__path__startswith=midt.path)
+    assert midt_projects.count() == 1
+    regional = User.objects.get(username="regionskonsulent")
+    seen = set(visible_projects(regional).values_list("pk", flat=True))
+    assert seen == set(
+        Project.objects.filter(owner__username="kliniker").values_list("pk", flat=True)
+    )
+    assert "innovation_consultant" in roles_of(peace, regional)
+    other = User.objects.get(username="midtkonsulent")
+    assert set(visible_projects(other)) == set(midt_projects)
+    assert roles_of(peace, other) == set()
+    assert OrganisationRole.objects.filter(
+        user__username="redaktoer", role="content_editor", organisation=syd
+    ).exists()
 
 
 def test_history_is_real(seeded):
@@ -78,7 +109,7 @@ def test_the_demo_journals_verify(seeded, capsys):
     from django.core.management import call_command
 
     call_command("verify_journal")
-    assert "4 journals verified" in capsys.readouterr().out
+    assert "5 journals verified" in capsys.readouterr().out
     kinds = set(HistoryEntry.objects.values_list("action", flat=True))
     assert {Action.ANSWERED, Action.SIGNED_OFF, Action.MEMBER_ADDED, Action.APPROVED} <= kinds
 
@@ -100,7 +131,7 @@ def test_idempotent(seeded, settings):
 
 def test_force_runs_without_debug(seeded):
     """The module's seed ran with DEBUG off and --force."""
-    assert Project.objects.count() == 4
+    assert Project.objects.count() == 5
 
 
 def test_demo_says_what_the_law_says_today(seeded):
