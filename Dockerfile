@@ -42,6 +42,6 @@ ENV PATH=/opt/venv/bin:$PATH \
 WORKDIR /app
 USER guide
 EXPOSE 8000
-# gunicorn.conf.py: port 8000, 4 threads per worker, WEB_CONCURRENCY workers.
+# gunicorn.conf.py: port 8000, WEB_CONCURRENCY workers, WEB_THREADS threads each (default 1).
 ENTRYPOINT ["gunicorn"]
 CMD ["config.wsgi:application"]

@@ -121,8 +121,8 @@ def main() -> None:
     port = free_port()
     # Fixed arguments only, no user input reaches these commands.
     server = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning"],
+        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-c", str(ROOT / "gunicorn.conf.py"),
+         "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:

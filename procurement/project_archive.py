@@ -192,12 +192,16 @@ def _referenced(rows: Iterable[Model], label: str) -> set[int]:
 
 def _people(rows: list[Model], project_id: int) -> tuple[list[Model], list[Model]]:
     from accounts.models import Organisation, User
+    from accounts.organisations import ancestor_ids
 
     users = list(User.objects.filter(pk__in=_referenced(rows, "accounts.User")).order_by("pk"))
     organisation_ids = _referenced(rows, "accounts.Organisation") | _referenced(
         users, "accounts.Organisation"
     )
-    organisations = list(Organisation.objects.filter(pk__in=organisation_ids).order_by("pk"))
+    # With every node above them: the tree is restored from the root down.
+    paths = Organisation.objects.filter(pk__in=organisation_ids).values_list("path", flat=True)
+    organisation_ids |= {pk for path in paths for pk in ancestor_ids(path)}
+    organisations = list(Organisation.objects.filter(pk__in=organisation_ids).order_by("path"))
     return users, organisations
 
 

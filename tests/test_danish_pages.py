@@ -92,9 +92,13 @@ def danish_pages() -> list[tuple[str, str]]:
     pages = [("kliniker", reverse("dashboard")), ("kliniker", reverse("project_create"))]
     pages += [("jurist", reverse("guide", args=[slug])) for slug in ("indkoeb-ce-maerket-ai",)]
     pages.append(("jurist", reverse("guide_index")))
-    for case in Project.objects.all():
-        pages.append(("konsulent", reverse("project_detail", args=[case.pk])))
-        pages.append(("konsulent", reverse("dossier:page", args=[case.pk])))
+    for case in Project.objects.select_related("owner"):
+        # Region Midtjylland's project is read by that region's consultant (organisation-wide).
+        reader = "midtkonsulent" if case.owner.username == "midtkliniker" else "konsulent"
+        pages.append((reader, reverse("project_detail", args=[case.pk])))
+        pages.append((reader, reverse("dossier:page", args=[case.pk])))
+    pages.append(("regionskonsulent", reverse("dashboard")))
+    pages.append(("konsulent", reverse("project_team", args=[project("PEACE").pk])))
     scribe, peace, telekol = project("Ambient"), project("PEACE"), project("TeleKOL")
     stages = [
         (peace, "legal"),  # the classification's missing questions

@@ -166,3 +166,25 @@ def test_sessions_are_shared_by_every_process(settings):
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cached_db",
     )
+
+
+def _gunicorn_conf(monkeypatch, threads: str | None) -> dict:
+    import runpy
+
+    if threads is None:
+        monkeypatch.delenv("WEB_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("WEB_THREADS", threads)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_gunicorn_runs_one_thread_per_worker_unless_told(monkeypatch):
+    """Threads share a worker's core: 4 made every page about 3 times slower (bench/pages.py),
+    so the default is 1 and WEB_THREADS raises it."""
+    assert _gunicorn_conf(monkeypatch, None)["threads"] == 1
+    assert _gunicorn_conf(monkeypatch, "4")["threads"] == 4
+    for wrong in ("0", "-1", "four", "100"):
+        with pytest.raises(SystemExit, match="WEB_THREADS"):
+            _gunicorn_conf(monkeypatch, wrong)
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert "`WEB_THREADS`" in guide

@@ -1,12 +1,17 @@
-"""The permission matrix: each persona × each action, through the services and the gate."""
+"""The permission matrix: each persona × each action, through the services and the gate.
+
+Beside the project's own team, people who hold a role for the project's organisation or a node
+above it (issue 16): a region-wide consultant and lawyer act as such on the project; the same
+roles for a sibling hospital or another region, and the content editor's role, give nothing."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from accounts.models import Organisation, OrganisationRole, User
 from procurement import services
 from procurement.gates import blocking_reasons, load_stage_status
-from procurement.models import Action
+from procurement.models import Action, Project
 from procurement.permissions import can_manage_team, get_visible_project
 from procurement.transitions import TransitionBlocked, perform_transition, request_approval
 from tests.personas import answer, complete_need, move_to
@@ -21,6 +26,11 @@ PERSONAS = [
     "outsider",
     "foreigner",
     "admin",
+    "region_consultant",
+    "region_lawyer",
+    "sibling_consultant",
+    "other_region_consultant",
+    "editor",
 ]
 READERS = {
     "clinician",
@@ -30,7 +40,39 @@ READERS = {
     "procurement",
     "ai_competence",
     "admin",
+    "region_consultant",
+    "region_lawyer",
 }
+
+
+@pytest.fixture
+def team(team):
+    """The shared team, its project moved into a department of a hospital of Region Test, plus
+    people with organisation-wide roles at several places in the tree."""
+    region = team.organisation
+    region.kind = "region"
+    region.save()
+    hospital = Organisation.objects.create(name="Testhospital", kind="hospital", parent=region)
+    sibling = Organisation.objects.create(name="Søsterhospital", kind="hospital", parent=region)
+    department = Organisation.objects.create(
+        name="Testafdeling", kind="department", parent=hospital
+    )
+    Project.objects.filter(pk=team.project.pk).update(organisation=department)
+    other = Organisation.objects.get(name="Region Anden")
+    for name, node, role in (
+        ("region_consultant", region, "innovation_consultant"),
+        ("region_lawyer", region, "lawyer"),
+        ("sibling_consultant", sibling, "innovation_consultant"),
+        ("other_region_consultant", other, "innovation_consultant"),
+        ("editor", region, "content_editor"),
+    ):
+        user = User.objects.create_user(
+            username=name, password="pw", first_name=name, organisation=node
+        )
+        OrganisationRole.objects.create(user=user, organisation=node, role=role)
+        setattr(team, name, user)
+    team.reload()
+    return team
 
 
 @pytest.mark.parametrize("person", PERSONAS)
@@ -45,7 +87,7 @@ def test_view(team, person):
 
 # In the legal stage: legal.personal_data belongs to the lawyer, legal.hosting to the IT
 # architect. The owner may answer every item.
-ANSWER_PERSONAL_DATA = {"clinician", "lawyer"}
+ANSWER_PERSONAL_DATA = {"clinician", "lawyer", "region_lawyer"}
 ANSWER_HOSTING = {"clinician", "it_architect"}
 
 
@@ -81,7 +123,7 @@ def test_sign_off(team, person):
 def test_manage_team(team, person):
     # The owner and consultants manage the team, administrators too; the approving roles within
     # it follow the team rule (tests/test_team_rule.py). The AI competence unit may add its own.
-    managers = {"clinician", "consultant", "admin", "ai_competence"}
+    managers = {"clinician", "consultant", "admin", "ai_competence", "region_consultant"}
     assert can_manage_team(team.project, getattr(team, person)) == (person in managers)
 
 
@@ -89,7 +131,7 @@ def test_manage_team(team, person):
 def test_request_approval(team, person):
     complete_need(team)
     user = getattr(team, person)
-    if person in {"clinician", "consultant"}:
+    if person in {"clinician", "consultant", "region_consultant"}:
         assert request_approval(project=team.reload(), by=user).approval_requested_by == user
     else:
         with pytest.raises(TransitionBlocked):
@@ -123,7 +165,7 @@ def test_decisions_only_by_consultants(team, person, action):
     user = getattr(team, person)
     state = project.state
     kwargs = {"target": "need"} if action == Action.RETURNED else {}
-    if person == "consultant":
+    if person in {"consultant", "region_consultant"}:
         perform_transition(project=project, action=action, by=user, comment="grund", **kwargs)
         assert team.reload().state != state
     else:
