@@ -3,10 +3,13 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
+from django.db.models import Q
+
 from checklists.roles import Role
 
 from .gates import NextStep, StageStatus, load_stage_statuses, next_step
-from .models import RETIRED, Project
+from .models import RETIRED, Membership, Project
 from .permissions import visible_projects
 
 
@@ -42,9 +45,24 @@ def register_row_extension(extension: RowExtension) -> RowExtension:
     return extension
 
 
-def dashboard_context(user) -> dict:
+# Projects in the table per page: a region-wide role may see thousands of projects.
+PAGE_SIZE = 50
+
+
+def dashboard_context(user, page: int | str | None = 1) -> dict:
+    """The rows of the projects on the page (newest change first) and, whatever the page, of
+    the projects that may await this person: those whose team they are on and those waiting for
+    an approval. Constant queries however many projects the person sees; with fewer than
+    PAGE_SIZE projects, one page holds them all."""
+    visible = visible_projects(user)
+    # Keys only: a project object would load its state (django-fsm) with a query of its own.
+    paginator = Paginator(visible.select_related(None).values_list("pk", flat=True), PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    on_page = list(page_obj.object_list)
+    team = Membership.objects.filter(user=user).values("project_id")
+    awaiting = Q(pk__in=team) | Q(approval_requested_by__isnull=False)
     projects = list(
-        visible_projects(user)
+        visible.filter(Q(pk__in=on_page) | awaiting)
         .select_related("approval_requested_by")
         .prefetch_related("pathway__stages")
     )
@@ -75,9 +93,12 @@ def dashboard_context(user) -> dict:
         rows.append(row)
     for extension in ROW_EXTENSIONS:
         extension(user, rows)
+    shown = set(on_page)
     return {
         "projects": projects,  # for the page's other panels (the latest dossiers)
-        "rows": rows,
+        "rows": [row for row in rows if row.project.pk in shown],
+        "page_obj": page_obj,
+        "project_count": paginator.count,
         "approvals": [row for row in rows if row.awaits_my_approval],
         "todo": [
             row

@@ -63,7 +63,8 @@ def readyz(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "procurement/dashboard.html", dashboard_context(request.user))
+    context = dashboard_context(request.user, page=request.GET.get("page"))
+    return render(request, "procurement/dashboard.html", context)
 
 
 @login_required

@@ -218,3 +218,34 @@ def test_a_region_consultants_dashboard_does_not_grow_with_the_region(
     with django_assert_max_num_queries(len(first.captured_queries)):
         response = client.get("/")
     assert len(response.context["rows"]) == 6
+
+
+def test_the_dashboard_pages_many_projects_and_keeps_what_awaits_the_person_on_every_page(
+    client, tree, pathway, settings, monkeypatch
+):
+    from checklists.models import ChecklistItem
+    from procurement import dashboard
+    from procurement.transitions import request_approval
+
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 3)
+    owner = person("ejer", tree["Hjerte"])
+    projects = [project_in(pathway, owner, tree["Hjerte"], f"P{i}") for i in range(7)]
+    regional = person("regional", tree["Syd"], "innovation_consultant")
+    # The oldest project asks for approval: it is on the last page of the table, but the
+    # consultant's "awaits your approval" list has it on the first.
+    first = projects[0]
+    item = ChecklistItem.objects.get(stage=first.current_stage, key="need.problem")
+    services.save_answer(project=first, item=item, by=owner, value="Lange ventetider.")
+    request_approval(project=Project.objects.get(pk=first.pk), by=owner)
+    Project.objects.filter(pk=first.pk).update(updated_at=first.created_at)
+    client.force_login(regional)
+    response = client.get("/")
+    titles = [row.project.title for row in response.context["rows"]]
+    assert len(titles) == 3
+    assert "P0" not in titles
+    assert [row.project.title for row in response.context["approvals"]] == ["P0"]
+    assert "1–3 af 7" in response.content.decode()
+    last = client.get("/?page=3")
+    assert [row.project.title for row in last.context["rows"]] == ["P0"]
+    assert client.get("/?page=99").context["page_obj"].number == 3  # the last page
+    assert client.get("/?page=x").context["page_obj"].number == 1
