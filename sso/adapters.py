@@ -70,9 +70,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if mapped_organisation(sociallogin) is None:
             provider = sociallogin.account.get_provider(request)
             context = {"provider_name": provider.name}
-            raise ImmediateHttpResponse(
-                render(request, "sso/refused.html", context, status=403)
-            )
+            raise ImmediateHttpResponse(render(request, "sso/refused.html", context, status=403))
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         return mapped_organisation(sociallogin) is not None

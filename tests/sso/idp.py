@@ -35,7 +35,9 @@ class IdentityProvider:
     def set_email(self, username: str, email: str) -> None:
         """Change a person's e-mail address at the provider (as a region's directory might)."""
         with sqlite3.connect(self.database) as connection:
-            connection.execute("UPDATE auth_user SET email = ? WHERE username = ?", [email, username])
+            connection.execute(
+                "UPDATE auth_user SET email = ? WHERE username = ?", [email, username]
+            )
 
     def subject(self, username: str) -> str:
         """The `sub` the provider gives the person (its user id)."""

@@ -3,6 +3,9 @@ first login creates the person in the mapped organisation, later logins find the
 (not by e-mail), unmapped people are refused, and a token for another client, a tampered
 `state` and a disabled provider get nobody in."""
 
+import base64
+import hashlib
+import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
@@ -164,10 +167,6 @@ def test_a_tampered_state_is_refused(client, region_app, identity_provider):
 
 def id_token_for(identity_provider, client_id: str, secret: str, redirect_uri: str) -> str:
     """An ID token the provider issues to `client_id` (authorization code flow with PKCE)."""
-    import base64
-    import hashlib
-    import secrets
-
     verifier = secrets.token_urlsafe(48)
     challenge = (
         base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
@@ -185,7 +184,9 @@ def id_token_for(identity_provider, client_id: str, secret: str, redirect_uri: s
         }
     )
     session = requests.Session()
-    back = sign_in_at_provider(session, f"{identity_provider.server_url}/authorize/?{query}", "anna")
+    back = sign_in_at_provider(
+        session, f"{identity_provider.server_url}/authorize/?{query}", "anna"
+    )
     code = dict(parse_qsl(urlsplit(back).query))["code"]
     token = session.post(
         f"{identity_provider.server_url}/token/",

@@ -21,6 +21,7 @@ from sso import mfa
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
+PASSWORD = "pw"
 ACTIVATE = "/accounts/2fa/totp/activate/"
 AUTHENTICATE = "/accounts/2fa/authenticate/"
 REAUTHENTICATE = "/accounts/reauthenticate/"
@@ -31,7 +32,7 @@ def code_for(secret: str, *, offset: int = 0) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
 
 
-def log_in(client, username: str, password: str = "pw"):
+def log_in(client, username: str, password: str = PASSWORD):
     return client.post(LOGIN, {"username": username, "password": password})
 
 
@@ -39,7 +40,7 @@ def signed_in(client) -> bool:
     return "_auth_user_id" in client.session
 
 
-def activate_totp(client, password: str = "pw") -> str:
+def activate_totp(client, password: str = PASSWORD) -> str:
     """Set up an authenticator app on the TOTP page, as a person does (confirming the password
     first, as allauth asks); returns the secret."""
     page = client.get(ACTIVATE)
