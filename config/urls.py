@@ -10,7 +10,18 @@ urlpatterns = [
     path("accounts/login/", sso_views.login, name="login"),
     path("accounts/logout/", allauth_views.logout, name="logout"),
     # allauth: single sign-on (accounts/oidc/<provider>/login/ and .../callback/), two-factor
-    # authentication (accounts/2fa/), reauthentication. Signing up is closed (sso.adapters).
+    # authentication (accounts/2fa/), reauthentication. Signing up is closed (sso.adapters);
+    # passwords are not set or reset by e-mail (sso.views.PasswordByAdministrator).
+    path(
+        "accounts/password/reset/",
+        sso_views.password_by_administrator,
+        name="account_reset_password",
+    ),
+    path(
+        "accounts/password/set/",
+        sso_views.password_by_administrator,
+        name="account_set_password",
+    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", procurement_views.healthz, name="healthz"),

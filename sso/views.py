@@ -3,7 +3,7 @@
 from allauth.account.views import LoginView as AllauthLoginView
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from django.http import HttpRequest
-from django.views.generic import RedirectView
+from django.views.generic import RedirectView, TemplateView
 
 
 def identity_providers(request: HttpRequest) -> list[dict]:
@@ -40,3 +40,17 @@ class AdminLoginRedirect(RedirectView):
 
 
 admin_login = AdminLoginRedirect.as_view()
+
+
+class PasswordByAdministrator(TemplateView):
+    """Passwords are not set or reset by e-mail here: local accounts are an administrator's to
+    make, and a person who signs in with an identity provider must not give themselves a local
+    password (it would let them in without the provider, e.g. after leaving the region)."""
+
+    template_name = "sso/password_by_administrator.html"
+
+    def post(self, request: HttpRequest, *args, **kwargs):
+        return self.get(request, *args, **kwargs)
+
+
+password_by_administrator = PasswordByAdministrator.as_view()
