@@ -57,6 +57,13 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "accounts",
+    # Sign-in (sso/): local accounts, single sign-on with OpenID Connect, two-factor (TOTP).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "sso",
     "checklists",
     "procurement",
     "validation",
@@ -87,7 +94,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Administrators and content editors with a local account set up TOTP before anything else.
+    "sso.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -149,6 +159,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # allauth's backend signs in people who came back from an identity provider.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
@@ -164,6 +176,39 @@ AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Signing in (django-allauth, see sso/ and README "Single sign-on"). Local accounts sign in with
+# a username and password and are made by administrators: nobody signs up. People from a region
+# sign in with its identity provider (OpenID Connect): a provider is a "Social application" in
+# the admin (or an entry of SOCIALACCOUNT_PROVIDERS), and its first sign-in creates the person in
+# the organisation the provider is mapped to (sso.IdentityProviderOrganisation), or is refused.
+# People are matched by the provider's subject identifier, never by e-mail.
+ACCOUNT_ADAPTER = "sso.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "sso.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# Several accounts may carry one e-mail address (a local account and the same person's
+# single-sign-on account); an address never joins two accounts.
+ACCOUNT_UNIQUE_EMAIL = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+# As before allauth: the login page is shown to a signed-in person too (to switch accounts).
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+# Password attempts are throttled by django-axes alone (AXES_* above; sso.adapters explains);
+# allauth's own limits stay for the second factor's codes.
+ACCOUNT_RATE_LIMITS = {"login": None}
+SOCIALACCOUNT_ADAPTER = "sso.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Guide til indkøb af klinisk AI")
 
 # Danish first, English second.
 LANGUAGE_CODE = "da"

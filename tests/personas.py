@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Organisation, User
@@ -74,6 +75,8 @@ def make_team(pathway: Pathway) -> Team:
     }
     foreigner = _user("foreigner", other)
     admin = _user("admin", org, is_superuser=True, is_staff=True)
+    # Administrators must use two-factor authentication (sso.mfa); this one has set it up.
+    TOTP.activate(admin, generate_totp_secret())
     project = services.create_project(
         by=people["clinician"],
         pathway=pathway,
