@@ -6,7 +6,7 @@ from pathlib import Path
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, OrganisationRole, User
 from checklists.loading import load_pathways
 from checklists.models import ChecklistItem, Pathway
 from checklists.roles import APPROVING_ROLES
@@ -148,3 +148,32 @@ def move_to(team: Team, stage_key: str) -> Project:
         completers[team.project.state](team)
         advance(team)
     return team.reload()
+
+
+def with_organisation_roles(team: Team) -> Team:
+    """The shared team, its project moved into a department of a hospital of Region Test, plus
+    people with organisation-wide roles at several places in the tree."""
+    region = team.organisation
+    region.kind = "region"
+    region.save()
+    hospital = Organisation.objects.create(name="Testhospital", kind="hospital", parent=region)
+    sibling = Organisation.objects.create(name="Søsterhospital", kind="hospital", parent=region)
+    department = Organisation.objects.create(
+        name="Testafdeling", kind="department", parent=hospital
+    )
+    Project.objects.filter(pk=team.project.pk).update(organisation=department)
+    other = Organisation.objects.get(name="Region Anden")
+    for name, node, role in (
+        ("region_consultant", region, "innovation_consultant"),
+        ("region_lawyer", region, "lawyer"),
+        ("sibling_consultant", sibling, "innovation_consultant"),
+        ("other_region_consultant", other, "innovation_consultant"),
+        ("editor", region, "content_editor"),
+    ):
+        user = User.objects.create_user(
+            username=name, password="pw", first_name=name, organisation=node
+        )
+        OrganisationRole.objects.create(user=user, organisation=node, role=role)
+        setattr(team, name, user)
+    team.reload()
+    return team

@@ -8,13 +8,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.models import Organisation, OrganisationRole, User
 from procurement import services
 from procurement.gates import blocking_reasons, load_stage_status
-from procurement.models import Action, Project
+from procurement.models import Action
 from procurement.permissions import can_manage_team, get_visible_project
 from procurement.transitions import TransitionBlocked, perform_transition, request_approval
-from tests.personas import answer, complete_need, move_to
+from tests.personas import answer, complete_need, move_to, with_organisation_roles
 
 PERSONAS = [
     "clinician",
@@ -47,32 +46,8 @@ READERS = {
 
 @pytest.fixture
 def team(team):
-    """The shared team, its project moved into a department of a hospital of Region Test, plus
-    people with organisation-wide roles at several places in the tree."""
-    region = team.organisation
-    region.kind = "region"
-    region.save()
-    hospital = Organisation.objects.create(name="Testhospital", kind="hospital", parent=region)
-    sibling = Organisation.objects.create(name="Søsterhospital", kind="hospital", parent=region)
-    department = Organisation.objects.create(
-        name="Testafdeling", kind="department", parent=hospital
-    )
-    Project.objects.filter(pk=team.project.pk).update(organisation=department)
-    other = Organisation.objects.get(name="Region Anden")
-    for name, node, role in (
-        ("region_consultant", region, "innovation_consultant"),
-        ("region_lawyer", region, "lawyer"),
-        ("sibling_consultant", sibling, "innovation_consultant"),
-        ("other_region_consultant", other, "innovation_consultant"),
-        ("editor", region, "content_editor"),
-    ):
-        user = User.objects.create_user(
-            username=name, password="pw", first_name=name, organisation=node
-        )
-        OrganisationRole.objects.create(user=user, organisation=node, role=role)
-        setattr(team, name, user)
-    team.reload()
-    return team
+    """The shared team with people who hold organisation-wide roles (tests.personas)."""
+    return with_organisation_roles(team)
 
 
 @pytest.mark.parametrize("person", PERSONAS)

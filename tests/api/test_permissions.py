@@ -6,7 +6,7 @@ import pytest
 
 from procurement.models import Action, Answer, HistoryEntry, SignOff
 from procurement.transitions import perform_transition, request_approval
-from tests.personas import answer, complete_need, move_to
+from tests.personas import answer, complete_need, move_to, with_organisation_roles
 from tests.test_permissions import (
     ANSWER_HOSTING,
     ANSWER_PERSONAL_DATA,
@@ -21,6 +21,12 @@ OUTSIDERS = set(PERSONAS) - READERS
 
 def base(team) -> str:
     return f"/api/v1/projects/{team.project.pk}/"
+
+
+@pytest.fixture
+def team(team):
+    """The shared team with people who hold organisation-wide roles (tests.personas)."""
+    return with_organisation_roles(team)
 
 
 def refused(person: str) -> int:
@@ -74,7 +80,7 @@ def test_sign_off(team, api_as, person):
 def test_request_approval(team, api_as, person):
     complete_need(team)
     response = api_as(person).post(f"{base(team)}request-approval/", {}, format="json")
-    if person in {"clinician", "consultant"}:
+    if person in {"clinician", "consultant", "region_consultant"}:
         assert response.status_code == 200
         assert team.reload().approval_requested_by == getattr(team, person)
     else:
@@ -89,7 +95,7 @@ def test_decisions_only_by_consultants(team, api_as, person, action):
     state = project.state
     body = {"comment": "grund", "target": "need" if action == Action.RETURNED else ""}
     response = api_as(person).post(f"{base(team)}transitions/{action}/", body, format="json")
-    if person == "consultant":
+    if person in {"consultant", "region_consultant"}:
         assert response.status_code == 200, response.json()
         assert team.reload().state != state
     else:
