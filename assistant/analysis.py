@@ -25,6 +25,7 @@ import yaml
 from bm25s.stopwords import STOPWORDS_DANISH, STOPWORDS_EN
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
+from wordfreq import get_frequency_dict
 
 SYNONYMS_FILE = Path(__file__).resolve().parent / "synonyms.yaml"
 LANGUAGES = ("da", "en")
@@ -95,6 +96,24 @@ def words(text: str) -> list[str]:
     An ending after an apostrophe is dropped: Danish inflects an abbreviation that way ("AI'en",
     "DPO'ens"), English marks its genitive ("vendor's")."""
     return WORD.findall(APOSTROPHE_ENDING.sub("", text.lower()))
+
+
+# How common a word must be in everyday language (wordfreq's Zipf scale: 4 is once in 100,000
+# words, "afdelingen"; 5 once in 10,000, "koster") to say nothing of the guideline's subject.
+# Calibrated with evaluation.calibrate on the training and development sets.
+COMMON_ZIPF = 4.25
+
+
+@cache
+def _everyday_frequencies(language: str) -> dict[str, float]:
+    return get_frequency_dict(language, wordlist="small")
+
+
+def everyday_word(word: str, language: str) -> bool:
+    """Whether a word is common in everyday Danish or English text (wordfreq's word lists of
+    subtitles, news, books and the web): at least COMMON_ZIPF on the Zipf scale."""
+    frequency = _everyday_frequencies(language).get(word, 0.0)
+    return frequency > 0 and math.log10(frequency) + 9 >= COMMON_ZIPF
 
 
 @cache
@@ -384,6 +403,10 @@ def read_word(word: str, vocabulary: Vocabulary) -> list[str]:
     parts = split_compound(word, vocabulary)
     if parts:
         return parts
+    # A derivation of the guideline's word ("sammenfatning" of "sammenfat")
+    derived = shorter_form(word, vocabulary)
+    if derived:
+        return [derived]
     if len(word) >= MIN_FUZZY_LENGTH:
         match = process.extractOne(
             word, vocabulary._surface_list, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
@@ -415,7 +438,7 @@ def join_compounds(own: list[str], vocabulary: Vocabulary) -> list[str]:
     while position < len(own):
         for end in range(min(len(own), position + MAX_JOINED), position + 1, -1):
             word = "".join(own[position:end])
-            if not word.isdigit() and word in vocabulary.surface:
+            if not word.isdigit() and _joined_form(word, vocabulary):
                 joined.append(word)
                 position = end
                 break
@@ -423,6 +446,15 @@ def join_compounds(own: list[str], vocabulary: Vocabulary) -> list[str]:
             joined.append(own[position])
             position += 1
     return joined
+
+
+def _joined_form(word: str, vocabulary: Vocabulary) -> bool:
+    """Whether words written together make a word of the guideline, in any inflection of it
+    ("markeds afdækning" for "markedsafdækningen"). The joined word must be long, so that two
+    short words do not make a third by chance."""
+    if word in vocabulary.surface:
+        return True
+    return len(word) >= MIN_PART * 2 + 1 and stem(word, vocabulary.language) in vocabulary.stems
 
 
 def compound_parts(surface: set[str]) -> dict[str, tuple[str, ...]]:

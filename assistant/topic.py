@@ -37,13 +37,17 @@ from .analysis import (
     Synonyms,
     Vocabulary,
     content_words,
+    everyday_word,
     stem,
 )
 
 OUT_OF_SCOPE_FILE = Path(__file__).resolve().parent / "out_of_scope.yaml"
 MAX_CONCEPT_TITLE_SHARE = 0.03
-MIN_CONCEPT_SHARE = 0.5
-SUPPORT_WEIGHT = 0.3
+MIN_CONCEPT_SHARE = 0.35
+SUPPORT_WEIGHT = 0.5
+# A word the guideline does not know counts this much of the IDF of a word no passage has: a
+# question about the guideline often has one word of its own ("tovholder", "skabelon").
+FOREIGN_WEIGHT = 0.7
 # A word in at most about one passage in twenty (IDF 3): specific enough to say what a question
 # is about when the question names no concept ("data", "løsningen" are in hundreds).
 MIN_SPECIFIC_IDF = 3.0
@@ -132,9 +136,19 @@ def concepts(query: Query, vocabulary: Vocabulary, synonyms: Synonyms) -> tuple[
             continue
         if word in KEEP or query.sureness.get(word, 0.0) < LIKELY:
             continue
+        # A word of everyday language ("koster", "skrive", "afdelingen") does not name what the
+        # guideline is about, though one of its titles may use it; a compound of everyday words
+        # is as common ("personalemøde": personale, møde) unless one part is not.
+        everyday = all(
+            everyday_word(part, vocabulary.language)
+            for part in query.readings.get(word, (word,))
+        )
         for part in query.readings.get(word, (word,)):
             stem_ = stem(part, vocabulary.language)
-            if stem_ in curated or _specific_in_titles(stem_, vocabulary):
+            if stem_ in curated:
+                found.append(word)
+                break
+            if _specific_in_titles(stem_, vocabulary) and not everyday:
                 found.append(word)
                 break
     return tuple(found)
@@ -158,7 +172,7 @@ def concept_share(
     concept_weight += SUPPORT_WEIGHT * sum(
         weight(w) for w in support_words(query, found, vocabulary, synonyms)
     )
-    foreign = unknown * len(foreign_words(query))
+    foreign = FOREIGN_WEIGHT * unknown * len(foreign_words(query))
     total = concept_weight + foreign
     return concept_weight / total if total else 0.0
 
