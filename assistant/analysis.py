@@ -403,8 +403,7 @@ def read_word(word: str, vocabulary: Vocabulary) -> list[str]:
     parts = split_compound(word, vocabulary)
     if parts:
         return parts
-    # A derivation of the guideline's word ("sammenfatning" of "sammenfat")
-    derived = shorter_form(word, vocabulary)
+    derived = derived_from(word, vocabulary)
     if derived:
         return [derived]
     if len(word) >= MIN_FUZZY_LENGTH:
@@ -520,6 +519,23 @@ def split_compound(word: str, vocabulary: Vocabulary) -> list[str]:
             if head and len(head) >= MIN_PART and vocabulary.knows(head):
                 return [head, right]
     return []
+
+
+# The endings that derive a noun or an adjective from a word, with their inflections (Danish
+# "-ning", "-else", "-hed", English "-ing", "-ment", "-ation").
+DERIVATION = re.compile(r"(?:n?ing|else|hed|ion|ation|ment|ity|ed|ly)(?:en|er|erne|ens|s)?")
+
+
+def derived_from(word: str, vocabulary: Vocabulary) -> str:
+    """The guideline's word that this word derives from by a derivational ending
+    ("sammenfatning" from "sammenfat"), or "": never a compound's first part ("personalemøde" is
+    not a form of "personale")."""
+    form = shorter_form(word, vocabulary)
+    if not form:
+        return ""
+    root = fold(stem(form, vocabulary.language))
+    folded = fold(word)
+    return form if folded.startswith(root) and DERIVATION.fullmatch(folded[len(root):]) else ""
 
 
 def shorter_form(word: str, vocabulary: Vocabulary) -> str:
