@@ -113,7 +113,7 @@ def words(text: str) -> list[str]:
 # How common a word must be in everyday language (wordfreq's Zipf scale: 4 is once in 100,000
 # words, "afdelingen"; 5 once in 10,000, "koster") to say nothing of the guideline's subject.
 # Calibrated with evaluation.calibrate on the training and development sets.
-COMMON_ZIPF = 4.25
+COMMON_ZIPF = 4.0
 
 
 @cache
@@ -549,7 +549,7 @@ def derived_from(word: str, vocabulary: Vocabulary) -> str:
         return ""
     root = fold(stem(form, vocabulary.language))
     folded = fold(word)
-    return form if folded.startswith(root) and DERIVATION.fullmatch(folded[len(root):]) else ""
+    return form if folded.startswith(root) and DERIVATION.fullmatch(folded[len(root) :]) else ""
 
 
 def shorter_form(word: str, vocabulary: Vocabulary) -> str:

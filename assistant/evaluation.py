@@ -157,7 +157,7 @@ def calibrate(sets: dict[str, list[Question]]) -> list[tuple[tuple, dict[str, fl
     order. The thresholds decide only whether to decline, so each question is read and ranked
     once (as answer_question does) and only the topic check and the decline are run again per
     combination. The module constants are restored afterwards."""
-    readings = {name: [_read_and_rank(q) for q in sets[name]] for name in CALIBRATION_SETS}
+    read = {name: [(q, _read_and_rank(q)) for q in sets[name]] for name in CALIBRATION_SETS}
     saved = [getattr(module, name) for module, name, _values in CALIBRATION_GRID]
     results = []
     try:
@@ -165,9 +165,9 @@ def calibrate(sets: dict[str, list[Question]]) -> list[tuple[tuple, dict[str, fl
             for (module, name, _values), value in zip(CALIBRATION_GRID, values, strict=True):
                 setattr(module, name, value)
             per_set = {
-                name: figures([_decide(q, *reading) for q, reading in zip(sets[name], readings[name], strict=True)])
+                name: figures([_decide(q, *reading) for q, reading in read[name]])
                 for name in CALIBRATION_SETS
-            }  # fmt: skip
+            }
             meets = all(not _misses_but_latency(f) for f in per_set.values())
             score = sum(
                 f["recall_at_5"] + f["uncovered_declined"] - f["covered_declined"]
@@ -188,6 +188,17 @@ def calibrate(sets: dict[str, list[Question]]) -> list[tuple[tuple, dict[str, fl
     results.sort(key=lambda r: (not r[1]["meets"], -round(r[1]["score"], 9),
                                 -round(r[1]["margin"], 9), r[1]["order"]))  # fmt: skip
     return results
+
+
+def chosen(results: list[tuple[tuple, dict[str, float]]]) -> tuple:
+    """The combination to use: of the best ones, equal in whether they meet the targets, in
+    score and in margin, the middle one in the grid's order, the one furthest inside the range
+    of values that do as well (the edge of it is one question from doing worse)."""
+    best = results[0][1]
+    tied = [values for values, summary in results
+            if (summary["meets"], round(summary["score"], 9), round(summary["margin"], 9))
+            == (best["meets"], round(best["score"], 9), round(best["margin"], 9))]  # fmt: skip
+    return tied[(len(tied) - 1) // 2]
 
 
 def _read_and_rank(question: Question) -> tuple:

@@ -58,7 +58,7 @@ MIN_CONCEPT_SHARE = 0.35
 SUPPORT_WEIGHT = 0.5
 # A word the guideline does not know counts this much of the IDF of a word no passage has: a
 # question about the guideline often has one word of its own ("tovholder", "skabelon").
-FOREIGN_WEIGHT = 0.7
+FOREIGN_WEIGHT = 0.5
 # A word in at most about one passage in twenty (IDF 3): specific enough to say what a question
 # is about when the question names no concept ("data", "løsningen" are in hundreds).
 MIN_SPECIFIC_IDF = 3.0
@@ -151,8 +151,7 @@ def concepts(query: Query, vocabulary: Vocabulary, synonyms: Synonyms) -> tuple[
         # guideline is about, though one of its titles may use it; a compound of everyday words
         # is as common ("personalemøde": personale, møde) unless one part is not.
         everyday = all(
-            everyday_word(part, vocabulary.language)
-            for part in query.readings.get(word, (word,))
+            everyday_word(part, vocabulary.language) for part in query.readings.get(word, (word,))
         )
         for part in query.readings.get(word, (word,)):
             stem_ = stem(part, vocabulary.language)

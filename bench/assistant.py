@@ -8,7 +8,8 @@ with the shipped pathways loaded (indexed before timing).
 `--failures` lists the training and development (dev, dev2) questions that miss (never the
 held-out ones: they are for measuring, not tuning). `--calibrate` fits the decline's thresholds
 on the training and development sets only (assistant/evaluation.py: calibrate) and prints the
-best combinations; the chosen one is written into the modules' constants by hand.
+best combinations and the one chosen (evaluation.chosen), which is then written into the
+modules' constants.
 """
 
 import argparse
@@ -48,16 +49,26 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         call_command("load_pathways", verbosity=0)
-        from assistant.evaluation import CALIBRATION_GRID, calibrate, figures, misses
-        from assistant.evaluation import question_sets, run
+        from assistant.evaluation import (
+            CALIBRATION_GRID,
+            calibrate,
+            chosen,
+            figures,
+            misses,
+            question_sets,
+            run,
+        )
 
         sets = question_sets()
         if args.calibrate:
-            names = [f"{module.__name__.split('.')[-1]}.{name}" for module, name, _ in CALIBRATION_GRID]
-            for values, summary in calibrate(sets)[:10]:
-                chosen = ", ".join(f"{n}={v}" for n, v in zip(names, values, strict=True))
-                print(f"{chosen}: meets {summary['meets']} · score {summary['score']:.3f} · "
+            names = [f"{m.__name__.split('.')[-1]}.{name}" for m, name, _ in CALIBRATION_GRID]
+            results = calibrate(sets)
+            for values, summary in results[:10]:
+                shown = ", ".join(f"{n}={v}" for n, v in zip(names, values, strict=True))
+                print(f"{shown}: meets {summary['meets']} · score {summary['score']:.3f} · "
                       f"margin {summary['margin']:.3f}")  # fmt: skip
+            values = chosen(results)
+            print("chosen:", ", ".join(f"{n}={v}" for n, v in zip(names, values, strict=True)))
             return
         outcomes = run([q for questions in sets.values() for q in questions])
         parts, start = {}, 0
