@@ -28,6 +28,9 @@ def read(question: str, language: str = "da"):
         ("Has this patient's fever gone down?", "patient_specific"),
         ("Hvornår får jeg min lønseddel?", "personal"),
         ("Can I swap my shift on Friday?", "personal"),
+        ("Kan du skrive et referat af mødet?", "writing_task"),
+        ("Could you translate this paragraph into Danish?", "writing_task"),
+        ("Hvordan skal vi skrive det erklærede formål?", ""),
         # the guideline's own subjects, though they name patients, numbers or "min"
         ("Hvordan informeres patienten før optagelsen?", ""),
         ("Må leverandøren se CPR-numre under valideringen?", ""),
