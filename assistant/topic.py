@@ -173,10 +173,9 @@ def concept_share(
     query: Query, found: tuple[str, ...], vocabulary: Vocabulary, synonyms: Synonyms | None = None
 ) -> float:
     unknown = vocabulary.idf("")  # as specific as a word no passage has
-    language = vocabulary.language
 
     def weight(word: str) -> float:
-        return max(vocabulary.idf(stem(query.readings.get(word, (word,))[-1], language)), 1.0)
+        return max(vocabulary.idf(_telling_stem(query, word, vocabulary)), 1.0)
 
     concept_weight = sum(weight(w) for w in found)
     concept_weight += SUPPORT_WEIGHT * sum(
@@ -185,6 +184,15 @@ def concept_share(
     foreign = FOREIGN_WEIGHT * unknown * len(foreign_words(query))
     total = concept_weight + foreign
     return concept_weight / total if total else 0.0
+
+
+def _telling_stem(query: Query, word: str, vocabulary: Vocabulary) -> str:
+    """The stem that says how specific a question's word is: its reading's last part (a
+    compound's head) that the passages use; a head only other compounds have ("fasen" of
+    "afprøvningsfasen") says nothing of its own."""
+    parts = [stem(p, vocabulary.language) for p in query.readings.get(word, (word,))]
+    known = [p for p in parts if p in vocabulary.stems]
+    return (known or parts)[-1]
 
 
 def support_words(
@@ -226,7 +234,6 @@ def topic(question: str, query: Query, vocabulary: Vocabulary, synonyms: Synonym
         specific_support=tuple(
             w
             for w in support
-            if vocabulary.idf(stem(query.readings.get(w, (w,))[-1], vocabulary.language))
-            >= MIN_SPECIFIC_IDF
+            if vocabulary.idf(_telling_stem(query, w, vocabulary)) >= MIN_SPECIFIC_IDF
         ),
     )

@@ -5,7 +5,7 @@ evaluation sets' (a test must not tune the reading to them)."""
 
 import pytest
 
-from assistant.analysis import analyse_question, load_synonyms, words
+from assistant.analysis import LIKELY, WEAK, analyse_question, load_synonyms, words
 from assistant.answering import answer_question
 from assistant.index import current_index
 
@@ -96,6 +96,16 @@ def test_a_derivation_is_read_as_its_word_but_a_compound_is_not_its_first_part(s
     assert read("hvem skriver sammenfatningen").readings["sammenfatningen"] == ("sammenfat",)
     # a compound of an everyday word is no derivation of its first part
     assert read("personalemødet i går").readings.get("personalemødet") != ("personale",)
+
+
+def test_a_compound_whose_head_only_other_compounds_have_is_split(shipped):
+    # "fasen" is only ever the head of a compound ("afprøvningsfasen")
+    query = read("valideringsfasen")
+    modifier, head = query.readings["valideringsfasen"]
+    assert modifier.startswith("validering") and head == "fasen"
+    assert query.sureness["valideringsfasen"] == LIKELY
+    # with an everyday word as the first part, such a compound may be about anything
+    assert read("personalefasen").sureness.get("personalefasen", WEAK) == WEAK
 
 
 def test_a_word_typed_with_danish_letters_is_not_repaired_to_one_without(shipped):
