@@ -30,7 +30,10 @@ være klinisk tovholder på projektet", "valideringsprotokol skabelon") was decl
 unknown word weighed as much as the rarest word of the guideline; an uncovered one passed only
 through such accidental concepts ("Hvad koster en licens ...", "Kan du hjælpe med at skrive
 SQL ..."). With everyday words no longer concepts, an unknown word can weigh less (FOREIGN_WEIGHT
-0.7, MIN_CONCEPT_SHARE 0.35 instead of 1.0 and 0.5) without letting uncovered questions through.
+0.5, MIN_CONCEPT_SHARE 0.35 instead of 1.0 and 0.5) without letting uncovered questions through.
+Measured per set in evaluation.py (figures before and after). Tried and dropped: excluding everyday
+words from the supporting words too, or from the specific ones that stand in for a concept: both
+declined several covered questions of the training and dev sets (dev 2.1 % -> 8.5-10.6 %).
 """
 
 import re
