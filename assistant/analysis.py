@@ -118,14 +118,15 @@ COMMON_ZIPF = 4.25
 
 
 @cache
-def _everyday_frequencies(language: str) -> dict[str, float]:
+def everyday_frequencies(language: str) -> dict[str, float]:
+    """wordfreq's list for the language (read once per process, about 0.2 s)."""
     return get_frequency_dict(language, wordlist="small")
 
 
 def everyday_word(word: str, language: str) -> bool:
     """Whether a word is common in everyday Danish or English text (wordfreq's word lists of
     subtitles, news, books and the web): at least COMMON_ZIPF on the Zipf scale."""
-    frequency = _everyday_frequencies(language).get(word, 0.0)
+    frequency = everyday_frequencies(language).get(word, 0.0)
     return frequency > 0 and math.log10(frequency) + 9 >= COMMON_ZIPF
 
 
