@@ -29,7 +29,7 @@ DEFAULT_LIMIT = 5
 # when too few of the question's words are the guideline's, or when the question is not about the
 # guideline's subject (topic.py), the assistant declines.
 MIN_SCORE = 1.5
-MIN_KNOWN_SHARE = 0.5
+MIN_KNOWN_SHARE = 0.35
 # How much more of a question the other language must know before the question is read in it.
 OTHER_LANGUAGE_MARGIN = 0.25
 # A passage far below the best one is noise, not a second answer.

@@ -26,6 +26,7 @@ from .analysis import (
     Vocabulary,
     compound_parts,
     content_words,
+    everyday_frequencies,
     joined_pairs,
     stem,
     words,
@@ -191,6 +192,7 @@ def _tokens(
 def build_index(key: tuple, passages: list[Passage]) -> GuidelineIndex:
     index = GuidelineIndex(key=key, passages=passages)
     for language in LANGUAGES:
+        everyday_frequencies(language)  # read with the index, not on the first question
         texts = [p.searchable(language) for p in passages]
         surface = {w for text in texts for w in words(text)}
         parts = compound_parts(surface)

@@ -3,10 +3,13 @@ each question set (assistant/evaluation.py: the first set's training and held-ou
 development sets, the new held-out set) and for all together, against a throw-away SQLite database
 with the shipped pathways loaded (indexed before timing).
 
-    .venv/bin/python bench/assistant.py [--failures]
+    .venv/bin/python bench/assistant.py [--failures] [--calibrate]
 
 `--failures` lists the training and development (dev, dev2) questions that miss (never the
-held-out ones: they are for measuring, not tuning).
+held-out ones: they are for measuring, not tuning). `--calibrate` fits the decline's thresholds
+on the training and development sets only (assistant/evaluation.py: calibrate) and prints the
+best combinations and the one chosen (evaluation.chosen), which is then written into the
+modules' constants.
 """
 
 import argparse
@@ -37,6 +40,7 @@ def setup_django(workdir: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--failures", action="store_true")
+    parser.add_argument("--calibrate", action="store_true")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-assistant-"))
     try:
@@ -45,9 +49,27 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         call_command("load_pathways", verbosity=0)
-        from assistant.evaluation import figures, misses, question_sets, run
+        from assistant.evaluation import (
+            CALIBRATION_GRID,
+            calibrate,
+            chosen,
+            figures,
+            misses,
+            question_sets,
+            run,
+        )
 
         sets = question_sets()
+        if args.calibrate:
+            names = [f"{m.__name__.split('.')[-1]}.{name}" for m, name, _ in CALIBRATION_GRID]
+            results = calibrate(sets)
+            for values, summary in results[:10]:
+                shown = ", ".join(f"{n}={v}" for n, v in zip(names, values, strict=True))
+                print(f"{shown}: meets {summary['meets']} · score {summary['score']:.3f} · "
+                      f"margin {summary['margin']:.3f}")  # fmt: skip
+            values = chosen(results)
+            print("chosen:", ", ".join(f"{n}={v}" for n, v in zip(names, values, strict=True)))
+            return
         outcomes = run([q for questions in sets.values() for q in questions])
         parts, start = {}, 0
         for name, questions in sets.items():

@@ -5,7 +5,7 @@ evaluation sets' (a test must not tune the reading to them)."""
 
 import pytest
 
-from assistant.analysis import analyse_question, load_synonyms, words
+from assistant.analysis import LIKELY, WEAK, analyse_question, load_synonyms, words
 from assistant.answering import answer_question
 from assistant.index import current_index
 
@@ -82,3 +82,33 @@ def test_a_question_of_the_guidelines_words_only_needs_no_concept(shipped):
 def test_a_title_weighs_more_than_the_same_words_in_a_help_text(shipped):
     keys = [c.key for c in answer_question("hvem er klinisk projektleder", limit=3).citations]
     assert keys[0] == "need.clinical_lead"
+
+
+def test_words_written_apart_join_into_any_form_of_the_guidelines_compound(shipped):
+    # the guideline writes "valideringsprotokollen"; the person writes the parts, undeclined
+    vocabulary = current_index().by_language["da"].vocabulary
+    assert "valideringsprotokol" not in vocabulary.surface
+    assert "valideringsprotokol" in read("hvem godkender validerings protokol").content_words
+
+
+def test_a_derivation_is_read_as_its_word_but_a_compound_is_not_its_first_part(shipped):
+    # "Sammenfat ..." is an item's title: "sammenfatningen" derives from it by "-ning"
+    assert read("hvem skriver sammenfatningen").readings["sammenfatningen"] == ("sammenfat",)
+    # a compound of an everyday word is no derivation of its first part
+    assert read("personalemødet i går").readings.get("personalemødet") != ("personale",)
+
+
+def test_a_compound_whose_head_only_other_compounds_have_is_split(shipped):
+    # "fasen" is only ever the head of a compound ("afprøvningsfasen")
+    query = read("valideringsfasen")
+    modifier, head = query.readings["valideringsfasen"]
+    assert modifier.startswith("validering") and head == "fasen"
+    assert query.sureness["valideringsfasen"] == LIKELY
+    # with an everyday word as the first part, such a compound may be about anything
+    assert read("personalefasen").sureness.get("personalefasen", WEAK) == WEAK
+
+
+def test_a_word_typed_with_danish_letters_is_not_repaired_to_one_without(shipped):
+    # "leverandor" lacks the ø of "leverandør"; "møde" is no "mode"
+    assert read("leverandor aftale").readings["leverandor"] == ("leverandør",)
+    assert read("et møde om kantinen").readings.get("møde") != ("mode",)

@@ -23,10 +23,8 @@ from checklists.models import ChecklistItem, Stage
 # bench/assistant.py on the shipped guideline. The marks are strict, so a set that reaches its
 # targets fails here until its mark is removed.
 BELOW_TARGET = {
-    "held-out": "Recall@5 0.878 and 6.1 % of covered questions wrongly declined",
-    "dev2": "Recall@5 0.894 and 9.6 % of covered questions wrongly declined "
-    "(words the guideline never uses)",
-    "new held-out": "Recall@5 0.875 and 9.4 % of covered questions wrongly declined",
+    "held-out": "Recall@5 0.898 and 75.0 % of uncovered questions declined (two of its eight "
+    "uncovered questions answered)",
 }
 
 
