@@ -57,6 +57,13 @@ def _user(username: str, organisation: Organisation, **extra) -> User:
     return user
 
 
+def activate_two_factor(user: User) -> User:
+    """Give a person an authenticator app: administrators and content editors must use
+    two-factor authentication (sso.mfa) and are otherwise sent to set it up from every page."""
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
 def make_team(pathway: Pathway) -> Team:
     org = Organisation.objects.create(name="Region Test")
     other = Organisation.objects.create(name="Region Anden")
@@ -75,8 +82,7 @@ def make_team(pathway: Pathway) -> Team:
     }
     foreigner = _user("foreigner", other)
     admin = _user("admin", org, is_superuser=True, is_staff=True)
-    # Administrators must use two-factor authentication (sso.mfa); this one has set it up.
-    TOTP.activate(admin, generate_totp_secret())
+    activate_two_factor(admin)
     project = services.create_project(
         by=people["clinician"],
         pathway=pathway,

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from decisions.dated_data import DatedData, DatedFact, DatedKey, load_dated_data
 from decisions.models import DatedValue
+from tests.personas import activate_two_factor
 
 
 @pytest.fixture(autouse=True)
@@ -109,7 +110,7 @@ def test_database_refuses_a_row_with_two_values():
 @pytest.mark.usefixtures("seeded")
 def test_admin_lists_and_edits_dated_figures(client, django_user_model):
     admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
-    client.force_login(admin)
+    client.force_login(activate_two_factor(admin))
     response = client.get("/admin/decisions/datedvalue/")
     assert response.status_code == 200
     assert "1644638" in response.content.decode() or "1.644.638" in response.content.decode()

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
+from tests.personas import activate_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +58,14 @@ def test_a_locked_out_person_stays_locked_out_when_confirming_the_password(clien
     assert client.post("/accounts/login/", {"username": "laege", "password": "pw"}).status_code == (
         429
     )
+
+
+def test_identity_providers_and_their_organisations_are_edited_in_the_admin(client):
+    admin = User.objects.create_user("chef", password="pw", is_staff=True, is_superuser=True)
+    client.force_login(activate_two_factor(admin))
+    for url in (
+        "/admin/socialaccount/socialapp/add/",
+        "/admin/sso/identityproviderorganisation/add/",
+        "/admin/mfa/authenticator/",
+    ):
+        assert client.get(url).status_code == 200, url

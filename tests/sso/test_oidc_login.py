@@ -51,14 +51,14 @@ def region_app(identity_provider, region):
     return app
 
 
-def start_sign_in(client, provider_id: str = "region"):
-    return client.post(f"/accounts/oidc/{provider_id}/login/")
+def start_sign_in(client, provider_id: str = "region", **data):
+    return client.post(f"/accounts/oidc/{provider_id}/login/", data)
 
 
-def sign_in(client, identity_provider, username: str, provider_id: str = "region"):
+def sign_in(client, identity_provider, username: str, provider_id: str = "region", **data):
     """The whole round trip: the app sends the person to the provider, they log in there and
     consent, and the provider's redirect brings them back to the app's callback."""
-    started = start_sign_in(client, provider_id)
+    started = start_sign_in(client, provider_id, **data)
     assert started.status_code == 302
     assert started["Location"].startswith(identity_provider.server_url + "/authorize/")
     callback = sign_in_at_provider(requests.Session(), started["Location"], username)
@@ -111,6 +111,11 @@ def test_first_login_creates_the_person_in_the_mapped_organisation_and_later_mat
     assert SocialAccount.objects.get(user=person).extra_data["userinfo"]["email"] == (
         "anna.new@region.example"
     )
+
+
+def test_the_person_lands_where_they_were_going(client, region_app, identity_provider):
+    response = sign_in(client, identity_provider, "anna", next="/guide/")
+    assert response.status_code == 302 and response["Location"] == "/guide/"
 
 
 def test_a_person_from_an_unmapped_organisation_is_refused_and_not_created(
