@@ -70,20 +70,28 @@ def project_roles_from_organisations(paths: dict[int, str]) -> dict[int, dict[in
     return result
 
 
-def subtree_paths(user, roles: Iterable[str] = PROJECT_ROLES) -> list[str]:
-    """The paths of the nodes for which `user` holds one of `roles` (one query, then kept on the
-    user object for the rest of the request: a page asks for its lists more than once)."""
+def held_roles(user) -> list[tuple[str, str]]:
+    """Every organisation-wide role the person holds, as (role, path of its node): one query,
+    then kept on the user object for the rest of the request, since the two-factor check, the
+    menus and the project lists all ask."""
     if not getattr(user, "is_authenticated", False):
         return []
-    wanted = frozenset(roles)
-    memo = user.__dict__.setdefault("_subtree_paths", {})
-    if wanted not in memo:
-        memo[wanted] = list(
-            OrganisationRole.objects.filter(user=user, role__in=wanted)
-            .values_list("organisation__path", flat=True)
-            .distinct()
+    if "_held_roles" not in user.__dict__:
+        user.__dict__["_held_roles"] = list(
+            OrganisationRole.objects.filter(user=user).values_list("role", "organisation__path")
         )
-    return memo[wanted]
+    return user.__dict__["_held_roles"]
+
+
+def holds_organisation_role(user, role: str) -> bool:
+    """Whether the person holds `role` for any organisation (no query after `held_roles`)."""
+    return any(held == role for held, _path in held_roles(user))
+
+
+def subtree_paths(user, roles: Iterable[str] = PROJECT_ROLES) -> list[str]:
+    """The paths of the nodes for which `user` holds one of `roles`."""
+    wanted = set(roles)
+    return sorted({path for role, path in held_roles(user) if role in wanted})
 
 
 def under_any(paths: Iterable[str], field: str = "organisation__path") -> Q:

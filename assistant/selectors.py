@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Max, Q
 
-from accounts.models import OrganisationRole
+from accounts.organisations import holds_organisation_role
 from checklists.roles import Role
 from procurement.models import Membership
 
@@ -16,10 +16,9 @@ def may_read_question_log(user) -> bool:
     if user.is_staff or user.is_superuser:
         return True
     consultant = Role.INNOVATION_CONSULTANT
-    return (
-        Membership.objects.filter(user=user, role=consultant).exists()
-        or OrganisationRole.objects.filter(user=user, role=consultant).exists()
-    )
+    return Membership.objects.filter(
+        user=user, role=consultant
+    ).exists() or holds_organisation_role(user, consultant)
 
 
 def questions_to_improve(limit: int = 30) -> list[dict]:

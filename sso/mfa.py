@@ -4,6 +4,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from accounts.models import OrganisationRole
+from accounts.organisations import holds_organisation_role
 
 CONTENT_EDITOR_ROLE = OrganisationRole.Kind.CONTENT_EDITOR
 
@@ -15,7 +16,7 @@ def mfa_required(user: AbstractBaseUser | AnonymousUser) -> bool:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return OrganisationRole.objects.filter(user=user, role=CONTENT_EDITOR_ROLE).exists()
+    return holds_organisation_role(user, CONTENT_EDITOR_ROLE)
 
 
 def has_totp(user: AbstractBaseUser) -> bool:
