@@ -44,7 +44,9 @@ class Organisation(models.Model):
         blank=True,
         related_name="children",
     )
-    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    path = models.CharField(
+        max_length=255, editable=False, db_index=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

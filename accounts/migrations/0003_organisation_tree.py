@@ -87,7 +87,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="organisation",
             name="path",
-            field=models.CharField(db_index=True, default="", editable=False, max_length=255),
+            field=models.CharField(
+                db_index=True, db_default="", default="", editable=False, max_length=255
+            ),
         ),
         migrations.AlterField(
             model_name="organisation",
