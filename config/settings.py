@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "checklists",
+    "authoring",
     "procurement",
     "validation",
     "monitoring",

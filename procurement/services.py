@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from checklists.models import ChecklistItem, Pathway
+from checklists.selectors import pathway_usable_by
 from checklists.roles import Role
 
 from . import evidence_files, journal
@@ -57,6 +58,8 @@ def create_project(
     the creator may answer it; from then on that answer is the need, changed like any other."""
     if by.organisation_id is None:
         raise ValidationError(_(NO_ORGANISATION))
+    if not pathway_usable_by(pathway, by.organisation):
+        raise ValidationError(_("This pathway belongs to another organisation."))
     first_stage = pathway.stages.order_by("order").first()
     if first_stage is None:
         raise ValidationError(_("This pathway has no stages."))
