@@ -270,6 +270,7 @@ def adopt(*, by, pathway: Pathway, organisation, slug: str) -> PathwayDraft:
     """A draft of the organisation's own copy of a shared (or national) version, under a new
     short name, with the origin recorded; published (four-eyes) as version 1 of the copy."""
     require_editor(by, organisation)
+    pathway = Pathway.objects.select_related("organisation").get(pk=pathway.pk)
     if not adoptable(pathway):
         raise ValidationError(_(NOT_ADOPTABLE))
     if pathway.organisation_id == organisation.pk:
