@@ -286,9 +286,11 @@ def _merge_list(base_list, theirs_list, local_list, merge_one, same, conflicts) 
             continue
         # Added by the publisher: after the nearest earlier entry both have, else first.
         earlier = [k for k in theirs_order[:position] if k in _by_key(result)]
-        index = next(i for i, e in enumerate(result) if e.get("key") == earlier[-1]) + 1 if (
-            earlier
-        ) else 0
+        index = (
+            next(i for i, e in enumerate(result) if e.get("key") == earlier[-1]) + 1
+            if (earlier)
+            else 0
+        )
         result.insert(index, copy.deepcopy(theirs[key]))
     return result
 

@@ -19,7 +19,9 @@ def _bilingual(da: str, en: str) -> dict | None:
 
 
 def _lines(text: str) -> list[list[str]]:
-    return [[part.strip() for part in line.split("|")] for line in text.splitlines() if line.strip()]
+    return [
+        [part.strip() for part in line.split("|")] for line in text.splitlines() if line.strip()
+    ]
 
 
 def format_condition(condition: dict | None) -> str:
@@ -173,7 +175,9 @@ class ItemForm(forms.Form):
                 for c in item.get("choices") or []
             ),
             "sources": "\n".join(
-                " | ".join([s.get("title", ""), s.get("article", ""), s.get("url", "")]).rstrip(" |")
+                " | ".join([s.get("title", ""), s.get("article", ""), s.get("url", "")]).rstrip(
+                    " |"
+                )
                 for s in item.get("sources") or []
             ),
         }

@@ -114,9 +114,7 @@ def change_content(
 
 
 def update_item(*, by, draft: PathwayDraft, key: str, item: dict) -> PathwayDraft:
-    return change_content(
-        by=by, draft=draft, change=lambda c: replace_item(c, key, item), note=key
-    )
+    return change_content(by=by, draft=draft, change=lambda c: replace_item(c, key, item), note=key)
 
 
 def add_item(*, by, draft: PathwayDraft, stage_key: str, item: dict) -> PathwayDraft:
@@ -126,9 +124,7 @@ def add_item(*, by, draft: PathwayDraft, stage_key: str, item: dict) -> PathwayD
 
 
 def delete_item(*, by, draft: PathwayDraft, key: str) -> PathwayDraft:
-    return change_content(
-        by=by, draft=draft, change=lambda c: remove_item(c, key), note=f"- {key}"
-    )
+    return change_content(by=by, draft=draft, change=lambda c: remove_item(c, key), note=f"- {key}")
 
 
 def update_stage(*, by, draft: PathwayDraft, key: str, fields: dict) -> PathwayDraft:
@@ -157,9 +153,7 @@ def import_yaml(*, by, draft: PathwayDraft, raw: bytes) -> PathwayDraft:
         content.clear()
         content.update(data)
 
-    return change_content(
-        by=by, draft=draft, change=replace, action=DraftEvent.Action.IMPORTED
-    )
+    return change_content(by=by, draft=draft, change=replace, action=DraftEvent.Action.IMPORTED)
 
 
 @transaction.atomic
@@ -307,9 +301,7 @@ def newer_origin(pathway: Pathway) -> Pathway | None:
 
 def adopted_base(pathway: Pathway) -> Pathway | None:
     """The origin version a copy was adopted from or last merged."""
-    return Pathway.objects.filter(
-        slug=pathway.origin_slug, version=pathway.origin_version
-    ).first()
+    return Pathway.objects.filter(slug=pathway.origin_slug, version=pathway.origin_version).first()
 
 
 @transaction.atomic

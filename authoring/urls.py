@@ -15,9 +15,7 @@ urlpatterns = [
         views.draft_item_new,
         name="authoring_item_new",
     ),
-    path(
-        "drafts/<int:draft_id>/items/<str:item_key>/", views.draft_item, name="authoring_item"
-    ),
+    path("drafts/<int:draft_id>/items/<str:item_key>/", views.draft_item, name="authoring_item"),
     path(
         "drafts/<int:draft_id>/items/<str:item_key>/delete/",
         views.draft_item_delete,

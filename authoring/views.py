@@ -163,9 +163,7 @@ def draft_item_new(request: HttpRequest, draft_id: int, stage_key: str) -> HttpR
     form = ItemForm(request.POST or None, new=True, initial={"key": f"{stage_key}."})
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_item(
-                by=request.user, draft=draft, stage_key=stage_key, item=form.item()
-            )
+            services.add_item(by=request.user, draft=draft, stage_key=stage_key, item=form.item())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -371,4 +369,3 @@ def start_merge(request: HttpRequest, slug: str) -> HttpResponse:
         _refused(request, exc)
         return redirect("authoring_index")
     return redirect("authoring_draft", draft_id=draft.pk)
-

@@ -33,6 +33,4 @@ def pathway_usable_by(pathway: Pathway, organisation) -> bool:
     """Whether a project of `organisation` may use `pathway` at all (any of its versions)."""
     if pathway.organisation_id is None:
         return True
-    return organisation is not None and pathway.organisation_id in ancestor_ids(
-        organisation.path
-    )
+    return organisation is not None and pathway.organisation_id in ancestor_ids(organisation.path)

@@ -12,8 +12,8 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from checklists.models import ChecklistItem, Pathway
-from checklists.selectors import available_pathways
 from checklists.roles import AnswerType, Role
+from checklists.selectors import available_pathways
 
 from .models import Action, Project
 from .permissions import grantable_roles, roles_of, team_change_refusal

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from checklists.models import ChecklistItem, Pathway
-from checklists.selectors import pathway_usable_by
 from checklists.roles import Role
+from checklists.selectors import pathway_usable_by
 
 from . import evidence_files, journal
 from .gates import load_stage_status

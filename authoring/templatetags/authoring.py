@@ -16,7 +16,9 @@ def content_value(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, dict) and set(value) <= {"da", "en"}:
-        return " · ".join(f"{lang.upper()}: {value[lang]}" for lang in ("da", "en") if lang in value)
+        return " · ".join(
+            f"{lang.upper()}: {value[lang]}" for lang in ("da", "en") if lang in value
+        )
     if isinstance(value, dict):
         return ", ".join(f"{k}: {content_value(v)}" for k, v in value.items())
     if isinstance(value, list):

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from authoring import services
 from authoring.content import find_item, parse_content, pathway_content
-from checklists.loading import create_pathway
 from authoring.models import DraftEvent, DraftStatus, PathwayDraft
+from checklists.loading import create_pathway
 from checklists.models import ChecklistItem, Pathway
 from checklists.selectors import available_pathways
 from procurement import services as project_services

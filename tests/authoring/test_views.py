@@ -115,13 +115,16 @@ def test_change_a_help_text_and_publish_in_the_browser(regions, north_copy):
     assert old.pathway == north_copy
 
 
-def test_a_pathway_of_another_region_cannot_be_posted_in_the_new_project_form(
-    regions, north_copy
-):
+def test_a_pathway_of_another_region_cannot_be_posted_in_the_new_project_form(regions, north_copy):
     south = _client(regions.south_editor)
     south.post(
         reverse("project_create"),
-        {"title": "Snyd", "clinical_need": "Behov.", "department": "Afd.", "pathway": north_copy.pk},
+        {
+            "title": "Snyd",
+            "clinical_need": "Behov.",
+            "department": "Afd.",
+            "pathway": north_copy.pk,
+        },
     )
     assert not Project.objects.filter(title="Snyd").exists()
 
@@ -173,9 +176,7 @@ def test_export_then_import_round_trip(regions, draft, north_copy):
     editor = _client(regions.north_editor)
     exported = editor.get(reverse("authoring_version_export", args=["test-nord", 1]))
     assert exported["Content-Disposition"] == 'attachment; filename="test-nord.v1.yaml"'
-    assert exported.content == dump_yaml(
-        pathway_content(north_copy), slug="test-nord", version=1
-    )
+    assert exported.content == dump_yaml(pathway_content(north_copy), slug="test-nord", version=1)
     text = exported.content.decode().replace("Hvem har problemet?", "Hvem mærker problemet?")
     upload = SimpleUploadedFile("test-nord.v1.yaml", text.encode(), "application/yaml")
     editor.post(reverse("authoring_import", args=[draft.pk]), {"file": upload})
@@ -191,10 +192,15 @@ def test_a_bad_import_is_refused_with_its_problems_named(regions, draft):
     text = dump_yaml(draft.content, slug="test-nord", version=2).decode()
     text = text.replace("role: lawyer", "role: chef", 1)
     upload = SimpleUploadedFile("x.yaml", text.encode())
-    response = editor.post(reverse("authoring_import", args=[draft.pk]), {"file": upload}, follow=True)
+    response = editor.post(
+        reverse("authoring_import", args=[draft.pk]), {"file": upload}, follow=True
+    )
     assert "legal.personal_data: role must be one of" in response.content.decode()
     for raw in (b"- just a list", b"{bad yaml", b"x" * (services.MAX_IMPORT_BYTES + 1)):
-        editor.post(reverse("authoring_import", args=[draft.pk]), {"file": SimpleUploadedFile("x.yaml", raw)})
+        editor.post(
+            reverse("authoring_import", args=[draft.pk]),
+            {"file": SimpleUploadedFile("x.yaml", raw)},
+        )
     fresh = PathwayDraft.objects.get(pk=draft.pk)
     assert fresh.content == draft.content
     assert not fresh.events.filter(action=DraftEvent.Action.IMPORTED).exists()
