@@ -217,6 +217,8 @@ def test_share_adopt_and_merge_in_the_browser(regions, north_copy):
     )
     draft = PathwayDraft.objects.get(slug="test-syd")
     assert draft.origin == north_copy and draft.organisation == regions.south
+    page = south.get(reverse("authoring_draft", args=[draft.pk])).content.decode()
+    assert "kladde til version 1" in page and "Ingen ændringer." in page
     south_v1 = publish(draft, requester=regions.south_editor, approver=regions.south_editor2)
 
     north_draft = services.start_draft(by=regions.north_editor, pathway=north_copy)
@@ -230,9 +232,12 @@ def test_share_adopt_and_merge_in_the_browser(regions, north_copy):
 
     index = south.get(reverse("authoring_index")).content.decode()
     assert reverse("authoring_origin_update", args=["test-syd"]) in index
+    assert "En nyere version fra Region Nord: version 2." in index
     update = south.get(reverse("authoring_origin_update", args=["test-syd"])).content.decode()
     assert "Region Nord" in update and "Nordens nye hjælp" in update
     south.post(reverse("authoring_merge", args=["test-syd"]))
     merge = PathwayDraft.objects.get(slug="test-syd", status=DraftStatus.EDITING)
     assert merge.base == south_v1 and merge.origin == north_v2
     assert find_item(merge.content, "need.problem")[1]["help"]["da"] == "Nordens nye hjælp"
+    page = south.get(reverse("authoring_draft", args=[merge.pk])).content.decode()
+    assert "Nordens nye hjælp" in page  # the diff against the south's version 1
