@@ -376,3 +376,37 @@ def replace_stage_fields(content: dict, key: str, fields: dict) -> None:
     for name in STAGE_FIELDS:
         stage.pop(name, None)
     stage.update(_compact(fields))
+
+
+def set_field(content: dict, key: str, name: str, value: Any) -> None:
+    """Set one field of the pathway (key ""), a stage or an item; None leaves it out."""
+    entry = content if not key else find_item(content, key)[1] or find_stage(content, key)
+    if entry is None:
+        raise KeyError(key)
+    if value is None:
+        entry.pop(name, None)
+    else:
+        entry[name] = copy.deepcopy(value)
+
+
+def append_stage(content: dict, stage: dict) -> None:
+    content.setdefault("stages", []).append(stage)
+
+
+def remove_stage(content: dict, key: str) -> None:
+    stage = find_stage(content, key)
+    if stage is None:
+        raise KeyError(key)
+    content["stages"].remove(stage)
+
+
+def move_item(content: dict, key: str, offset: int) -> None:
+    """Move an item up (-1) or down (+1) within its stage; at either end it stays."""
+    stage, item = find_item(content, key)
+    if stage is None:
+        raise KeyError(key)
+    items = stage["items"]
+    index = items.index(item)
+    target = index + offset
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from checklists.extensions import TOOLS
-from checklists.loading import ITEM_KEY
+from checklists.loading import ITEM_KEY, STAGE_KEY
 from checklists.roles import AnswerType, ResponsibleBody, Role
 
 from .content import _compact
@@ -103,6 +103,26 @@ class StageForm(forms.Form):
             "roles": list(data["roles"]),
             "tools": list(data["tools"]),
         }
+
+
+class NewStageForm(StageForm):
+    key = forms.CharField(
+        label=_("Key"),
+        max_length=80,
+        help_text=_("Lower-case letters, digits and '_', e.g. 'pilot'. Cannot be changed later."),
+    )
+    field_order = ["key"]
+
+    def clean_key(self):
+        key = self.cleaned_data["key"].strip()
+        if not STAGE_KEY.match(key):
+            raise forms.ValidationError(
+                _("Lower-case letters, digits and '_', starting with a letter.")
+            )
+        return key
+
+    def stage(self) -> dict:
+        return {"key": self.cleaned_data["key"], **_compact(self.stage_fields()), "items": []}
 
 
 class ItemForm(forms.Form):

@@ -22,13 +22,17 @@ from checklists.models import Pathway
 
 from .content import (
     append_item,
+    append_stage,
     content_problems,
     merge_content,
+    move_item,
     parse_content,
     pathway_content,
     remove_item,
+    remove_stage,
     replace_item,
     replace_stage_fields,
+    set_field,
     without_change_notes,
 )
 from .models import OPEN_STATUSES, DraftEvent, DraftStatus, PathwayDraft
@@ -127,10 +131,55 @@ def delete_item(*, by, draft: PathwayDraft, key: str) -> PathwayDraft:
     return change_content(by=by, draft=draft, change=lambda c: remove_item(c, key), note=f"- {key}")
 
 
+def add_stage(*, by, draft: PathwayDraft, stage: dict) -> PathwayDraft:
+    """A new stage at the end (the loader asks for at least one item before approval)."""
+    return change_content(
+        by=by, draft=draft, change=lambda c: append_stage(c, stage), note=stage["key"]
+    )
+
+
+def delete_stage(*, by, draft: PathwayDraft, key: str) -> PathwayDraft:
+    return change_content(
+        by=by, draft=draft, change=lambda c: remove_stage(c, key), note=f"- {key}"
+    )
+
+
+def move_item_by(*, by, draft: PathwayDraft, key: str, offset: int) -> PathwayDraft:
+    return change_content(
+        by=by, draft=draft, change=lambda c: move_item(c, key, offset), note=f"{key} {offset:+d}"
+    )
+
+
 def update_stage(*, by, draft: PathwayDraft, key: str, fields: dict) -> PathwayDraft:
     return change_content(
         by=by, draft=draft, change=lambda c: replace_stage_fields(c, key, fields), note=key
     )
+
+
+NO_SUCH_CONFLICT = gettext_noop("That conflict was already decided.")
+
+
+@transaction.atomic
+def decide_conflict(*, by, draft: PathwayDraft, index: int, take_theirs: bool) -> PathwayDraft:
+    """Decide one merge conflict: keep the organisation's text (the draft has it already) or take
+    the publisher's (only for a changed field; an added or removed stage or item is edited by
+    hand)."""
+    draft = _lock(draft)
+    require_editor(by, draft.organisation)
+    if draft.status != DraftStatus.EDITING:
+        raise ValidationError(_(NOT_EDITING))
+    conflicts = list(draft.conflicts)
+    if not 0 <= index < len(conflicts):
+        raise ValidationError(_(NO_SUCH_CONFLICT))
+    conflict = conflicts.pop(index)
+    if take_theirs and conflict["field"]:
+        set_field(draft.content, conflict["key"], conflict["field"], conflict["theirs"])
+    draft.conflicts = conflicts
+    draft.save(update_fields=["content", "conflicts", "updated_at"])
+    where = ".".join(filter(None, [conflict["key"], conflict["field"]]))
+    choice = "theirs" if take_theirs and conflict["field"] else "local"
+    _record(draft, DraftEvent.Action.EDITED, by, f"{where}: {choice}")
+    return draft
 
 
 def import_yaml(*, by, draft: PathwayDraft, raw: bytes) -> PathwayDraft:

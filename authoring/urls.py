@@ -5,6 +5,17 @@ from . import views
 urlpatterns = [
     path("", views.index, name="authoring_index"),
     path("drafts/<int:draft_id>/", views.draft_detail, name="authoring_draft"),
+    path("drafts/<int:draft_id>/new-stage/", views.draft_stage_new, name="authoring_stage_new"),
+    path(
+        "drafts/<int:draft_id>/stages/<slug:stage_key>/delete/",
+        views.draft_stage_delete,
+        name="authoring_stage_delete",
+    ),
+    path(
+        "drafts/<int:draft_id>/items/<str:item_key>/move/",
+        views.draft_item_move,
+        name="authoring_item_move",
+    ),
     path(
         "drafts/<int:draft_id>/stages/<slug:stage_key>/",
         views.draft_stage,
@@ -27,6 +38,11 @@ urlpatterns = [
     path("drafts/<int:draft_id>/request/", views.draft_request, name="authoring_request"),
     path("drafts/<int:draft_id>/return/", views.draft_return, name="authoring_return"),
     path("drafts/<int:draft_id>/publish/", views.draft_publish, name="authoring_publish"),
+    path(
+        "drafts/<int:draft_id>/conflicts/<int:index>/",
+        views.draft_conflict,
+        name="authoring_conflict",
+    ),
     path("drafts/<int:draft_id>/discard/", views.draft_discard, name="authoring_discard"),
     path("pathways/<slug:slug>/v<int:version>/edit/", views.start_draft, name="authoring_edit"),
     path(

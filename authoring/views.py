@@ -22,7 +22,7 @@ from .content import (
     find_stage,
     pathway_content,
 )
-from .forms import AdoptForm, ImportForm, ItemForm, NoteForm, StageForm
+from .forms import AdoptForm, ImportForm, ItemForm, NewStageForm, NoteForm, StageForm
 from .models import OPEN_STATUSES, PathwayDraft
 from .permissions import editable_organisations, is_content_editor, require_editor
 from .preview import render_draft_guideline
@@ -121,6 +121,50 @@ def draft_stage(request: HttpRequest, draft_id: int, stage_key: str) -> HttpResp
     return render(
         request, "authoring/stage_form.html", {"draft": draft, "stage": stage, "form": form}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_stage_new(request: HttpRequest, draft_id: int) -> HttpResponse:
+    draft = _editable_draft(request.user, draft_id)
+    form = NewStageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_stage(by=request.user, draft=draft, stage=form.stage())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(f"{draft_url(draft)}#stage-{form.cleaned_data['key']}")
+    return render(
+        request, "authoring/stage_form.html", {"draft": draft, "stage": None, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def draft_stage_delete(request: HttpRequest, draft_id: int, stage_key: str) -> HttpResponse:
+    draft = _editable_draft(request.user, draft_id)
+    if find_stage(draft.content, stage_key) is None:
+        raise Http404("No such stage")
+    try:
+        services.delete_stage(by=request.user, draft=draft, key=stage_key)
+    except ValidationError as exc:
+        _refused(request, exc)
+    return redirect("authoring_draft", draft_id=draft.pk)
+
+
+@login_required
+@require_POST
+def draft_item_move(request: HttpRequest, draft_id: int, item_key: str) -> HttpResponse:
+    draft = _editable_draft(request.user, draft_id)
+    if find_item(draft.content, item_key)[1] is None:
+        raise Http404("No such item")
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        services.move_item_by(by=request.user, draft=draft, key=item_key, offset=offset)
+    except ValidationError as exc:
+        _refused(request, exc)
+    return redirect(f"{draft_url(draft)}#item-{item_key}")
 
 
 def draft_url(draft: PathwayDraft) -> str:
@@ -294,6 +338,20 @@ def draft_discard(request: HttpRequest, draft_id: int) -> HttpResponse:
         draft_id,
         lambda d: services.discard(by=request.user, draft=d),
         _("The draft was discarded."),
+    )
+
+
+@login_required
+@require_POST
+def draft_conflict(request: HttpRequest, draft_id: int, index: int) -> HttpResponse:
+    take_theirs = request.POST.get("take") == "theirs"
+    return _draft_action(
+        request,
+        draft_id,
+        lambda d: services.decide_conflict(
+            by=request.user, draft=d, index=index, take_theirs=take_theirs
+        ),
+        _("The conflict was decided."),
     )
 
 

@@ -127,3 +127,22 @@ def test_a_national_copy_sees_a_newer_national_version(regions, pathway, north_c
     assert (newer.slug, newer.version) == ("test-pathway", 2)
     merge = services.start_merge(by=regions.north_editor, pathway=north_copy)
     assert merge.origin == newer
+
+
+def test_a_conflict_is_decided_for_the_publishers_text(regions, north_copy, south_copy):
+    draft = services.start_draft(by=regions.south_editor, pathway=south_copy)
+    _set_help(draft, regions.south_editor, "need.problem", "Sydens hjælp")
+    south_v2 = publish(draft, requester=regions.south_editor, approver=regions.south_editor2)
+    _north_v2(regions, north_copy)
+    merge = services.start_merge(by=regions.south_editor, pathway=south_v2)
+    with pytest.raises(PermissionDenied):
+        services.decide_conflict(by=regions.north_editor, draft=merge, index=0, take_theirs=True)
+    with pytest.raises(ValidationError):
+        services.decide_conflict(by=regions.south_editor, draft=merge, index=5, take_theirs=True)
+    merge = services.decide_conflict(
+        by=regions.south_editor, draft=merge, index=0, take_theirs=True
+    )
+    assert merge.conflicts == []
+    assert find_item(merge.content, "need.problem")[1]["help"]["da"] == "Nordens nye hjælp"
+    south_v3 = publish(merge, requester=regions.south_editor2, approver=regions.south_editor)
+    assert south_v3.origin_version == 2

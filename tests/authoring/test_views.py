@@ -241,3 +241,34 @@ def test_share_adopt_and_merge_in_the_browser(regions, north_copy):
     assert find_item(merge.content, "need.problem")[1]["help"]["da"] == "Nordens nye hjælp"
     page = south.get(reverse("authoring_draft", args=[merge.pk])).content.decode()
     assert "Nordens nye hjælp" in page  # the diff against the south's version 1
+
+
+def test_add_move_and_remove_a_stage_and_its_items(regions, draft):
+    editor = _client(regions.north_editor)
+    assert editor.get(reverse("authoring_stage_new", args=[draft.pk])).status_code == 200
+    editor.post(
+        reverse("authoring_stage_new", args=[draft.pk]),
+        {"key": "pilot", "name_da": "Pilot", "name_en": "Pilot",
+         "responsible_body": "strategy_groups"},
+    )  # fmt: skip
+    draft.refresh_from_db()
+    assert draft.content["stages"][-1] == {
+        "key": "pilot", "name": {"da": "Pilot", "en": "Pilot"},
+        "responsible_body": "strategy_groups", "items": [],
+    }  # fmt: skip
+    page = editor.get(reverse("authoring_draft", args=[draft.pk])).content.decode()
+    assert "stage pilot: &#x27;items&#x27; must be a non-empty list" in page
+    editor.post(reverse("authoring_stage_delete", args=[draft.pk, "pilot"]))
+    move = reverse("authoring_item_move", args=[draft.pk, "need.patients_per_year"])
+    editor.post(move, {"direction": "up"})
+    draft.refresh_from_db()
+    assert [s["key"] for s in draft.content["stages"]] == ["need", "legal", "monitoring"]
+    assert [i["key"] for i in draft.content["stages"][0]["items"]] == [
+        "need.patients_per_year",
+        "need.problem",
+    ]
+    assert reader_cannot(regions, move)
+
+
+def reader_cannot(regions, url) -> bool:
+    return _client(regions.reader).post(url, {"direction": "up"}).status_code == 403
