@@ -39,7 +39,7 @@ def _condition(condition: dict) -> dict | None:
     return {"item": condition["item"], "in": values}
 
 
-def _compact(entry: dict) -> dict:
+def compact(entry: dict) -> dict:
     """Leave out what is empty, as a hand-written file would."""
     return {key: value for key, value in entry.items() if value not in (None, "", [], {})}
 
@@ -51,7 +51,7 @@ def pathway_content(pathway: Pathway) -> dict:
         items = []
         for item in stage.items.all():
             items.append(
-                _compact(
+                compact(
                     {
                         "key": item.key,
                         "text": _bilingual(item.text_da, item.text_en),
@@ -69,7 +69,7 @@ def pathway_content(pathway: Pathway) -> dict:
                 )
             )
         stages.append(
-            _compact(
+            compact(
                 {
                     "key": stage.key,
                     "name": _bilingual(stage.name_da, stage.name_en),
@@ -87,7 +87,7 @@ def pathway_content(pathway: Pathway) -> dict:
         if pathway.continues_into
         else None
     )
-    return _compact(
+    return compact(
         {
             "slug": pathway.slug,
             "version": pathway.version,
@@ -375,7 +375,7 @@ def replace_stage_fields(content: dict, key: str, fields: dict) -> None:
         raise KeyError(key)
     for name in STAGE_FIELDS:
         stage.pop(name, None)
-    stage.update(_compact(fields))
+    stage.update(compact(fields))
 
 
 def set_field(content: dict, key: str, name: str, value: Any) -> None:

@@ -1,6 +1,8 @@
 """Forms for a draft's stages and items: each turns its fields into the files' structure for
 one stage or item; the loader's rules then judge the whole draft (`content.content_problems`)."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,9 @@ from checklists.extensions import TOOLS
 from checklists.loading import ITEM_KEY, STAGE_KEY
 from checklists.roles import AnswerType, ResponsibleBody, Role
 
-from .content import _compact
+from .content import compact
+
+PATHWAY_SLUG = re.compile(r"^[a-z0-9-]+$")  # what the loader's file names allow
 
 TEXTAREA = {"rows": 3}
 
@@ -122,7 +126,7 @@ class NewStageForm(StageForm):
         return key
 
     def stage(self) -> dict:
-        return {"key": self.cleaned_data["key"], **_compact(self.stage_fields()), "items": []}
+        return {"key": self.cleaned_data["key"], **compact(self.stage_fields()), "items": []}
 
 
 class ItemForm(forms.Form):
@@ -226,7 +230,7 @@ class ItemForm(forms.Form):
             if len(parts) > 3 or not parts[0]:
                 raise forms.ValidationError(_("Each source needs a title first."))
             title, article, url = (parts + ["", ""])[:3]
-            sources.append(_compact({"title": title, "article": article, "url": url}))
+            sources.append(compact({"title": title, "article": article, "url": url}))
         return sources
 
     def clean_condition(self):
@@ -237,7 +241,7 @@ class ItemForm(forms.Form):
 
     def item(self) -> dict:
         data = self.cleaned_data
-        return _compact(
+        return compact(
             {
                 "key": data["key"],
                 "text": _bilingual(data["text_da"], data["text_en"]),
@@ -276,3 +280,9 @@ class AdoptForm(forms.Form):
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations or Organisation.objects.none()
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if not PATHWAY_SLUG.match(slug):
+            raise forms.ValidationError(_("Lower-case letters, digits and '-' only."))
+        return slug

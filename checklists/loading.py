@@ -1,8 +1,12 @@
 """Validate pathway files and load them into the database, idempotently.
 
-Every file is validated before anything is written; one bad file means nothing is loaded. A file
-whose (slug, version) is already loaded with the same checksum is skipped; with a different
-checksum it is refused, because a published version must never change in place.
+Every file is validated before anything is written; one bad file means nothing is loaded, and
+the error names every bad stage and item of it (`PathwayFileError.problems`, each with its key).
+A file whose (slug, version) is already loaded with the same checksum is skipped; with a
+different checksum it is refused, because a published version must never change in place.
+
+The same parsing and writing serve versions edited in the browser (`authoring`): a draft is
+dumped as a pathway file, parsed by `parse_pathway_bytes` and written by `create_pathway`.
 """
 
 import copy

@@ -272,3 +272,15 @@ def test_add_move_and_remove_a_stage_and_its_items(regions, draft):
 
 def reader_cannot(regions, url) -> bool:
     return _client(regions.reader).post(url, {"direction": "up"}).status_code == 403
+
+
+def test_an_adopted_copy_needs_a_file_name_slug(regions, north_copy):
+    services.set_shared(by=regions.north_editor, pathway=north_copy, shared=True)
+    south = _client(regions.south_editor)
+    url = reverse("authoring_adopt", args=["test-nord", 1])
+    response = south.post(url, {"organisation": regions.south.pk, "slug": "Test_Syd"})
+    assert response.status_code == 200
+    # an organisation the person does not edit is not offered
+    south.post(url, {"organisation": regions.north.pk, "slug": "test-syd"})
+    assert not PathwayDraft.objects.filter(organisation=regions.south).exists()
+    assert not PathwayDraft.objects.filter(slug__in=["Test_Syd", "test-syd"]).exists()
