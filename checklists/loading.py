@@ -1,15 +1,20 @@
 """Validate pathway files and load them into the database, idempotently.
 
-Every file is validated before anything is written; one bad file means nothing is loaded. A file
-whose (slug, version) is already loaded with the same checksum is skipped; with a different
-checksum it is refused, because a published version must never change in place.
+Every file is validated before anything is written; one bad file means nothing is loaded, and
+the error names every bad stage and item of it (`PathwayFileError.problems`, each with its key).
+A file whose (slug, version) is already loaded with the same checksum is skipped; with a
+different checksum it is refused, because a published version must never change in place.
+
+The same parsing and writing serve versions edited in the browser (`authoring`): a draft is
+dumped as a pathway file, parsed by `parse_pathway_bytes` and written by `create_pathway`.
 """
 
+import copy
 import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from django.db import transaction
@@ -45,8 +50,21 @@ ITEM_KEYS = {
 SOURCE_KEYS = {"title", "article", "url"}
 
 
+class Problem(NamedTuple):
+    """One problem of a pathway's content: `key` names the item or stage it lies in ("" when it
+    belongs to the pathway as a whole); `message` names the file and, where it can, the item."""
+
+    key: str
+    message: str
+
+
 class PathwayFileError(Exception):
-    """A pathway file is invalid. The message names the file and, where it can, the item."""
+    """A pathway file is invalid. The message names the file and, where it can, the item;
+    `problems` holds every problem found, each with the key of its item or stage."""
+
+    def __init__(self, message: str = "", *, problems: list[Problem] | None = None):
+        self.problems = problems or [Problem("", message)]
+        super().__init__(message or "\n".join(problem.message for problem in self.problems))
 
 
 @dataclass(frozen=True)
@@ -76,11 +94,16 @@ def _unknown(data: dict, allowed: set[str], where: str) -> None:
 
 def parse_pathway_file(path: Path) -> dict:
     """Read and validate one file; return a normalised structure ready to load."""
-    name = path.name
+    return parse_pathway_bytes(path.read_bytes(), path.name)
+
+
+def parse_pathway_bytes(raw: bytes, name: str) -> dict:
+    """Validate one pathway's YAML text, named as its file would be; return a normalised
+    structure ready to load. Raises PathwayFileError naming every problem of every stage and item
+    (the first one only for a file that is not a pathway at all)."""
     match = FILE_NAME.match(name)
     if not match:
         raise PathwayFileError(f"{name}: file name must be '<slug>.v<version>.yaml'.")
-    raw = path.read_bytes()
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
@@ -96,21 +119,35 @@ def parse_pathway_file(path: Path) -> dict:
     if not isinstance(stages_raw, list) or not stages_raw:
         raise PathwayFileError(f"{name}: 'stages' must be a non-empty list.")
 
+    problems: list[Problem] = []
     stages: list[dict] = []
     items_by_key: dict[str, dict] = {}
     stage_keys: set[str] = set()
     for stage_raw in stages_raw:
-        stage = _parse_stage(stage_raw, name, stage_keys, data["version"])
+        try:
+            stage = _parse_stage(stage_raw, name, stage_keys, data["version"], problems)
+        except PathwayFileError as exc:
+            problems.append(Problem(_key_of(stage_raw), str(exc)))
+            continue
         for item in stage["items"]:
-            if item["key"] in items_by_key:
-                raise PathwayFileError(f"{name}: item {item['key']}: duplicate key.")
-            if not item["key"].startswith(stage["key"] + "."):
-                raise PathwayFileError(
-                    f"{name}: item {item['key']}: key must start with '{stage['key']}.'."
-                )
-            _check_condition(item, items_by_key, name)
+            try:
+                if item["key"] in items_by_key:
+                    raise PathwayFileError(f"{name}: item {item['key']}: duplicate key.")
+                if not item["key"].startswith(stage["key"] + "."):
+                    raise PathwayFileError(
+                        f"{name}: item {item['key']}: key must start with '{stage['key']}.'."
+                    )
+                _check_condition(item, items_by_key, name)
+            except PathwayFileError as exc:
+                problems.append(Problem(item["key"], str(exc)))
             items_by_key[item["key"]] = item
         stages.append(stage)
+    try:
+        continuation = _parse_continuation(data.get("continues_into"), name)
+    except PathwayFileError as exc:
+        problems.append(Problem("", str(exc)))
+    if problems:
+        raise PathwayFileError(problems=problems)
     return {
         "slug": data["slug"],
         "version": data["version"],
@@ -120,9 +157,13 @@ def parse_pathway_file(path: Path) -> dict:
         "description_en": desc_en,
         "stages": stages,
         "source_file": name,
-        **_parse_continuation(data.get("continues_into"), name),
+        **continuation,
         "checksum": hashlib.sha256(raw).hexdigest(),
     }
+
+
+def _key_of(raw: Any) -> str:
+    return str(raw.get("key", "")) if isinstance(raw, dict) else ""
 
 
 def _parse_continuation(raw: Any, file_name: str) -> dict:
@@ -135,7 +176,8 @@ def _parse_continuation(raw: Any, file_name: str) -> dict:
     return {"continues_into": str(raw["pathway"]), "continue_at": str(raw["stage"])}
 
 
-def _check_continuations(parsed: list[dict]) -> None:
+def check_continuations(parsed: list[dict]) -> None:
+    """Every `continues_into` names a pathway and stage that exist (in `parsed` or loaded)."""
     stage_keys = {data["slug"]: {s["key"] for s in data["stages"]} for data in parsed}
     for data in parsed:
         target = data["continues_into"]
@@ -155,7 +197,9 @@ def _check_continuations(parsed: list[dict]) -> None:
             )
 
 
-def _parse_stage(raw: Any, file_name: str, seen: set[str], version: int) -> dict:
+def _parse_stage(
+    raw: Any, file_name: str, seen: set[str], version: int, problems: list[Problem]
+) -> dict:
     if not isinstance(raw, dict):
         raise PathwayFileError(f"{file_name}: every stage must be a mapping.")
     key = raw.get("key")
@@ -194,8 +238,21 @@ def _parse_stage(raw: Any, file_name: str, seen: set[str], version: int) -> dict
         "responsible_body": body,
         "roles": roles,
         "tools": tools,
-        "items": [_parse_item(item, file_name, version) for item in items_raw],
+        "items": _parse_items(items_raw, file_name, version, problems),
     }
+
+
+def _parse_items(
+    items_raw: list, file_name: str, version: int, problems: list[Problem]
+) -> list[dict]:
+    """The stage's valid items; each invalid one adds its problem and is left out."""
+    items = []
+    for item_raw in items_raw:
+        try:
+            items.append(_parse_item(item_raw, file_name, version))
+        except PathwayFileError as exc:
+            problems.append(Problem(_key_of(item_raw), str(exc)))
+    return items
 
 
 def _parse_item(raw: Any, file_name: str, version: int) -> dict:
@@ -331,7 +388,7 @@ def discover_files(directory: Path = PATHWAY_DIR) -> list[Path]:
 def load_pathways(paths: list[Path] | None = None) -> list[LoadResult]:
     """Validate all files, then load the new ones in one transaction. Raises PathwayFileError."""
     parsed = [parse_pathway_file(path) for path in (paths or discover_files())]
-    _check_continuations(parsed)
+    check_continuations(parsed)
     results = []
     with transaction.atomic():
         for data in parsed:
@@ -348,6 +405,13 @@ def load_pathways(paths: list[Path] | None = None) -> list[LoadResult]:
             _create(data)
             results.append(LoadResult(data["slug"], data["version"], created=True))
     return results
+
+
+def create_pathway(parsed: dict, **owner: Any) -> Pathway:
+    """Write one parsed, validated pathway version (see `parse_pathway_bytes`), with its owner
+    and origin fields; the caller opens the transaction and has checked that the (slug, version)
+    is new."""
+    return _create(copy.deepcopy({**parsed, **owner}))
 
 
 def _create(data: dict) -> Pathway:

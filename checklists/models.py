@@ -30,6 +30,36 @@ class Pathway(models.Model):
     continues_into = models.SlugField(_("continues into pathway"), max_length=80, blank=True)
     continue_at = models.SlugField(_("continues at stage"), max_length=80, blank=True)
     loaded_at = models.DateTimeField(auto_now_add=True)
+    # Who owns the pathway: an organisation whose content editors publish its versions in the
+    # browser (authoring), or nobody for the national seed loaded from the files. Every version
+    # of a slug has the same owner.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pathways",
+    )
+    shared = models.BooleanField(
+        _("shared with other organisations"),
+        default=False,
+        help_text=_("Other organisations may adopt this version as a copy of their own."),
+    )
+    # Where an adopted copy came from: the publisher (empty for the national seed), the
+    # publisher's slug and version, and the SHA-256 of that version's content. A merge of the
+    # publisher's newer version moves these to the version merged.
+    origin_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("adopted from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_pathways",
+    )
+    origin_slug = models.SlugField(_("origin slug"), max_length=80, blank=True)
+    origin_version = models.PositiveIntegerField(_("origin version"), null=True, blank=True)
+    origin_checksum = models.CharField(_("SHA-256 of the origin"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["slug", "-version"]

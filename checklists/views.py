@@ -20,7 +20,8 @@ GUIDELINE_CACHE_SECONDS = 24 * 3600
 @require_GET
 def guide_index(request: HttpRequest) -> HttpResponse:
     latest = {}
-    for pathway in Pathway.objects.filter(is_published=True).order_by("slug", "-version"):
+    published = Pathway.objects.filter(is_published=True).select_related("organisation")
+    for pathway in published.order_by("slug", "-version"):
         latest.setdefault(pathway.slug, pathway)
     return render(request, "checklists/guide_index.html", {"pathways": list(latest.values())})
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "sso",
     "checklists",
+    "authoring",
     "procurement",
     "validation",
     "monitoring",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("api.web_urls")),
     path("guide/", include("checklists.urls")),
+    path("authoring/", include("authoring.urls")),
     path("ask/", include("assistant.urls")),
     path("", include("decisions.urls")),
     path("", include("dossier.urls")),

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
-from django.db.models import Case, Max, Q, When
+from django.db.models import Case, Q, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.organisations import region_path
 from checklists.models import ChecklistItem, Pathway
 from checklists.roles import AnswerType, Role
+from checklists.selectors import available_pathways
 
 from .models import Action, Project
 from .permissions import (
@@ -64,11 +65,11 @@ def parse_decimal(text: str) -> Decimal | None:
 YES_NO_NA_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("na", _("Not applicable"))]
 
 
-def latest_pathways():
-    """The newest published version of each pathway: what a new project starts on."""
-    latest = Pathway.objects.filter(is_published=True).values("slug").annotate(v=Max("version"))
-    pairs = {(row["slug"], row["v"]) for row in latest}
-    return [p for p in Pathway.objects.filter(is_published=True) if (p.slug, p.version) in pairs]
+def latest_pathways(organisation=None):
+    """The newest published version of each pathway available to `organisation`: what its new
+    project starts on (the national ones, its own and those above it; see
+    `checklists.selectors.available_pathways`)."""
+    return available_pathways(organisation)
 
 
 def first_sentence(text: str) -> str:
@@ -136,18 +137,22 @@ class ProjectForm(forms.ModelForm):
             "vendor_name": _("If you already know it."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        pathways = latest_pathways()
+        pathways = latest_pathways(organisation)
         field = self.fields["pathway"]
+        default_q = Q(slug=settings.DEFAULT_PATHWAY) | Q(origin_slug=settings.DEFAULT_PATHWAY)
         field.queryset = Pathway.objects.filter(pk__in=[p.pk for p in pathways]).order_by(
-            # The full procurement pathway first, then the others by name.
-            Case(When(slug=settings.DEFAULT_PATHWAY, then=0), default=1),
+            # The full procurement pathway (or an organisation's copy of it) first, then the
+            # others by name.
+            Case(When(default_q, then=0), default=1),
             "name_da",
         )
         # Versions are for administrators: a new project always starts on the newest one.
         field.label_from_instance = lambda p: p.name
-        default = next((p for p in pathways if p.slug == settings.DEFAULT_PATHWAY), None)
+        default = next(
+            (p for p in pathways if settings.DEFAULT_PATHWAY in (p.slug, p.origin_slug)), None
+        )
         if default is not None and not self.is_bound:
             self.initial.setdefault("pathway", default.pk)
 

@@ -16,6 +16,7 @@ from accounts.models import Organisation
 from accounts.organisations import in_same_region
 from checklists.models import ChecklistItem, Pathway
 from checklists.roles import Role
+from checklists.selectors import pathway_usable_by
 
 from . import evidence_files, journal
 from .gates import load_stage_status
@@ -68,6 +69,8 @@ def create_project(
     organisation = organisation or by.organisation
     if not in_same_region(by.organisation, organisation):
         raise ValidationError(_(OUTSIDE_REGION))
+    if not pathway_usable_by(pathway, organisation):
+        raise ValidationError(_("This pathway belongs to another organisation."))
     first_stage = pathway.stages.order_by("order").first()
     if first_stage is None:
         raise ValidationError(_("This pathway has no stages."))

@@ -152,3 +152,16 @@ def test_shipped_pathways_load(db):
         count = stage.items.count()
         assert 4 <= count <= 20, f"{stage.key} has {count} items"
         assert stage.items.filter(required=True).exists(), f"{stage.key} has no required item"
+
+
+def test_every_bad_item_is_named_and_nothing_is_loaded(db, tmp_path, data):
+    data["stages"][0]["items"][0]["role"] = "chef"
+    data["stages"][1]["items"][1]["type"] = "essay"
+    data["stages"][1]["key"] = "Legal!"  # a bad stage hides its items' problems, not others'
+    data["stages"][2]["items"][0]["signoff"] = "boss"
+    with pytest.raises(PathwayFileError) as excinfo:
+        load_pathways([write(tmp_path, data)])
+    keys = [problem.key for problem in excinfo.value.problems]
+    assert keys == ["need.problem", "Legal!", data["stages"][2]["items"][0]["key"]]
+    assert "need.problem: role must be one of" in str(excinfo.value)
+    assert not Pathway.objects.exists()

@@ -11,7 +11,16 @@ from django.utils import translation
 from procurement.guards import STAGE_MOVED
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "checklists", "procurement", "validation", "decisions", "dossier", "config"]
+APPS = [
+    "accounts",
+    "authoring",
+    "checklists",
+    "procurement",
+    "validation",
+    "decisions",
+    "dossier",
+    "config",
+]
 CATALOGUE = ROOT / "locale" / "da" / "LC_MESSAGES" / "django.po"
 
 
