@@ -8,6 +8,7 @@ import pytest
 from accounts.models import Organisation, OrganisationKind, OrganisationRole, User
 from authoring import services
 from checklists.models import Pathway
+from tests.personas import activate_two_factor
 
 EDITOR = OrganisationRole.Kind.CONTENT_EDITOR
 
@@ -48,6 +49,8 @@ def regions(db, pathway) -> Regions:
         OrganisationRole.objects.create(
             user=user, organisation=north if name.startswith("north") else south, role=EDITOR
         )
+        # Content editors must use two-factor authentication (sso.mfa).
+        activate_two_factor(user)
     return Regions(
         nation=nation,
         north=north,
