@@ -48,10 +48,26 @@ def test_ask_on_a_guide_page_and_follow_a_citation(page, live_server, shipped):
     assert problems == []
 
 
+@pytest.fixture
+def shipped_pathway(shipped):
+    """The project on the shipped guideline: the assistant's reading is judged on real content
+    (the test pathway's handful of items makes every word of it an everyday one)."""
+    from checklists.models import Pathway
+
+    return Pathway.objects.filter(slug="indkoeb-ce-maerket-ai").order_by("-version").first()
+
+
+@pytest.fixture
+def team(transactional_db, shipped_pathway):
+    from tests.personas import make_team
+
+    return make_team(shipped_pathway)
+
+
 def test_ask_inside_a_project(page, live_server, team, login):
     login("clinician")
     page.goto(f"{live_server.url}/projects/{team.project.pk}/")
-    expect(page.locator(".next-step")).to_contain_text("Besvar 1 obligatorisk punkt")
+    expect(page.locator(".next-step")).to_contain_text("Besvar")
     ask(page, "Hvordan beskriver vi problemet?")
     answer = page.locator("#assistant-answer")
     link = answer.get_by_role("link", name="Gå til punktet i jeres projekt").first
@@ -60,7 +76,7 @@ def test_ask_inside_a_project(page, live_server, team, login):
     ask(page, "Hvad mangler vi?")
     expect(answer).to_contain_text("Her står jeres projekt")
     problems += axe_problems(page, "project status")
-    item = team.item("need.problem")
+    item = team.item("need.problem_statement")
     page.goto(f"{live_server.url}/projects/{team.project.pk}/")
     ask(page, "Hvordan beskriver vi problemet?")
     answer.get_by_role("link", name="Gå til punktet i jeres projekt").first.click()
