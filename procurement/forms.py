@@ -10,7 +10,7 @@ from django.db.models import Case, Q, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from accounts.organisations import region_path
 from checklists.models import ChecklistItem, Pathway
 from checklists.roles import AnswerType, Role
@@ -126,6 +126,13 @@ class ProjectForm(forms.ModelForm):
         widget=forms.RadioSelect,
         help_text=_("You can continue a fast-track project in the full pathway later."),
     )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("The project belongs to"),
+        help_text=_("The department, hospital or region that runs the project."),
+        empty_label=None,
+        required=False,
+    )
 
     class Meta:
         model = Project
@@ -139,6 +146,23 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The creator's own organisation or a unit below it; offered only where there is a
+        # choice (a department's clinician starts projects in the department).
+        units = (
+            Organisation.objects.filter(path__startswith=organisation.path).order_by("path")
+            if organisation is not None
+            else Organisation.objects.none()
+        )
+        if len(units) > 1:
+            depth = len(organisation.ancestor_ids)
+            unit_field = self.fields["organisation"]
+            unit_field.queryset = units
+            unit_field.label_from_instance = lambda unit: (
+                "– " * (len(unit.ancestor_ids) - depth) + unit.name
+            )
+            self.initial.setdefault("organisation", organisation.pk)
+        else:
+            del self.fields["organisation"]
         pathways = latest_pathways(organisation)
         field = self.fields["pathway"]
         default_q = Q(slug=settings.DEFAULT_PATHWAY) | Q(origin_slug=settings.DEFAULT_PATHWAY)

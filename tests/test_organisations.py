@@ -249,3 +249,31 @@ def test_the_dashboard_pages_many_projects_and_keeps_what_awaits_the_person_on_e
     assert [row.project.title for row in last.context["rows"]] == ["P0"]
     assert client.get("/?page=99").context["page_obj"].number == 3  # the last page
     assert client.get("/?page=x").context["page_obj"].number == 1
+
+
+def test_the_new_project_form_offers_the_units_below_the_creator(client, tree, pathway):
+    regional = person("regionklinker", tree["Syd"])
+    client.force_login(regional)
+    form = client.get(reverse("project_create")).context["form"]
+    offered = list(form.fields["organisation"].queryset)
+    assert offered[0] == tree["Syd"] and tree["Hjerte"] in offered
+    assert tree["AUH"] not in offered and tree["Danmark"] not in offered
+    data = {
+        "title": "I afdelingen",
+        "clinical_need": "Et behov.",
+        "department": "Hjerte",
+        "pathway": pathway.pk,
+        "organisation": tree["Hjerte"].pk,
+    }
+    assert client.post(reverse("project_create"), data).status_code == 302
+    assert Project.objects.get(title="I afdelingen").organisation == tree["Hjerte"]
+    # Another region's hospital is no choice: refused, nothing written.
+    response = client.post(
+        reverse("project_create"), {**data, "title": "Udenfor", "organisation": tree["AUH"].pk}
+    )
+    assert response.status_code == 200
+    assert "organisation" in response.context["form"].errors
+    assert not Project.objects.filter(title="Udenfor").exists()
+    # A department's clinician has nothing to choose.
+    client.force_login(person("afdelingslaege", tree["Hjerte"]))
+    assert "organisation" not in client.get(reverse("project_create")).context["form"].fields
