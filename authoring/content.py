@@ -44,6 +44,38 @@ def compact(entry: dict) -> dict:
     return {key: value for key, value in entry.items() if value not in (None, "", [], {})}
 
 
+# The keys of a choice and of a source in the files' order. PostgreSQL's jsonb keeps a stored
+# object's keys in its own order, so the content (and the checksum of its export) would differ
+# between databases without this.
+CHOICE_ORDER = ("key", "da", "en")
+SOURCE_ORDER = ("title", "article", "url")
+
+
+# Every key of a pathway file, in the order the files write them (each level's keys are its own).
+FILE_ORDER = (
+    "slug", "version", "key", "name", "text", "description", "purpose", "help", "role",
+    "responsible_body", "gate_question", "type", "required", "roles", "tools", "choices",
+    "condition", "required_when", "signoff", "sources", "change_note", "continues_into",
+    "continue_at", "da", "en", "title", "article", "url", "stages", "items",
+)  # fmt: skip
+
+
+def _canonical(value):
+    """The content with every object's keys in the files' order, whatever order the database
+    kept them in (a draft is stored as jsonb on PostgreSQL), so its export and checksum are the
+    same on every database."""
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in _in_order(value, FILE_ORDER).items()}
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    return value
+
+
+def _in_order(data: dict, order: tuple[str, ...]) -> dict:
+    known = {key: data[key] for key in order if key in data}
+    return {**known, **{key: data[key] for key in sorted(data) if key not in known}}
+
+
 def pathway_content(pathway: Pathway) -> dict:
     """A published version's content in the files' structure (three queries)."""
     stages = []
@@ -59,11 +91,11 @@ def pathway_content(pathway: Pathway) -> dict:
                         "role": item.role,
                         "type": item.answer_type,
                         "required": item.required or None,
-                        "choices": [dict(choice) for choice in item.choices],
+                        "choices": [_in_order(choice, CHOICE_ORDER) for choice in item.choices],
                         "condition": _condition(item.condition),
                         "required_when": _condition(item.required_when),
                         "signoff": item.signoff_role,
-                        "sources": [dict(source) for source in item.sources],
+                        "sources": [_in_order(source, SOURCE_ORDER) for source in item.sources],
                         "change_note": _bilingual(item.change_note_da, item.change_note_en),
                     }
                 )
@@ -114,6 +146,7 @@ def dump_yaml(content: dict, *, slug: str, version: int) -> bytes:
     computed from)."""
     ordered = {"slug": slug, "version": version}
     ordered.update((k, v) for k, v in content.items() if k not in ("slug", "version"))
+    ordered = _canonical(ordered)
     text = yaml.safe_dump(
         ordered, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
     )

@@ -65,7 +65,9 @@ def _record(draft: PathwayDraft, action: str, by, note: str = "") -> None:
 
 
 def _lock(draft: PathwayDraft) -> PathwayDraft:
-    return PathwayDraft.objects.select_for_update().select_related("base").get(pk=draft.pk)
+    return (
+        PathwayDraft.objects.select_for_update(of=("self",)).select_related("base").get(pk=draft.pk)
+    )
 
 
 def _open_draft(*, by, slug, organisation, content, action, note="", **fields) -> PathwayDraft:
