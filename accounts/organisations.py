@@ -20,14 +20,11 @@ def ancestor_ids(path: str) -> list[int]:
 
 
 def organisation_roles_of(user, organisation: Organisation | None) -> set[str]:
-    """The roles `user` holds for `organisation` or any node above it (one query)."""
-    if organisation is None or not getattr(user, "is_authenticated", False):
+    """The roles `user` holds for `organisation` or any node above it: a node is above when its
+    path starts the organisation's (read from `held_roles`, so no query of its own)."""
+    if organisation is None:
         return set()
-    return set(
-        OrganisationRole.objects.filter(
-            user=user, organisation_id__in=ancestor_ids(organisation.path)
-        ).values_list("role", flat=True)
-    )
+    return {role for role, path in held_roles(user) if path and organisation.path.startswith(path)}
 
 
 def organisation_paths(projects) -> dict[int, str]:

@@ -316,8 +316,9 @@ def test_query_counts_are_small_and_do_not_grow_with_lines(
         client.get(panel_url(bc_team, "business_case"))
     with django_assert_max_num_queries(9):
         client.get(panel_url(bc_team, "ai_classification"))
-    # 36: the answer and sign-off rules read the organisation-wide roles beside the team.
-    with django_assert_max_num_queries(36) as small_save:
+    # 33: the person's organisation-wide roles (once per request) and the roles held above the
+    # project's organisation (the gate) are read beside the team.
+    with django_assert_max_num_queries(33) as small_save:
         post(client, bc_team, bc_team.clinician, form_data(), **HTMX)
     with django_assert_max_num_queries(len(small_save.captured_queries)):
         post(client, bc_team, bc_team.clinician, form_data(big), **HTMX)
