@@ -49,8 +49,7 @@ class Team:
         return {pk for pk, held in self.roles_by_user.items() if held & set(roles)}
 
 
-def load_team(project_id: int) -> Team:
-    project = Project.objects.select_related("owner").get(pk=project_id)
+def load_team(project: Project) -> Team:
     people = team_people(project)
     roles_by_user = {user.pk: roles for user, roles in people.items()}
     return Team(project, roles_by_user, {user.pk: user for user in people})
@@ -61,7 +60,9 @@ def _both(obj, name: str) -> dict:
 
 
 def _stage_data(project: Project, key: str) -> dict:
-    stage = Stage.objects.filter(pathway_id=project.pathway_id, key=key).first()
+    stage = project.stage(key)
+    if stage is None or stage.pathway_id != project.pathway_id:  # read before a pathway change
+        stage = Stage.objects.filter(pathway_id=project.pathway_id, key=key).first()
     return _both(stage, "name") if stage else {"da": key, "en": key}
 
 
@@ -78,7 +79,8 @@ def messages_for(entry: HistoryEntry) -> tuple[Team | None, list[Message]]:
     action = entry.action
     if action not in ROUTES:
         return None, []
-    team = load_team(entry.project_id)
+    # The journal hands over the entry with the project the change locked and wrote.
+    team = load_team(entry.project)
     project = team.project
     base = {
         "project": project.title,

@@ -134,7 +134,7 @@ def record(
         current = project.current_stage
         stage_key = current.key if current is not None else ""
     entry = HistoryEntry(
-        project_id=project.pk,
+        project=project,  # the listeners read the project as the change left it
         seq=seq,
         action=action,
         by=by if getattr(by, "pk", None) else None,

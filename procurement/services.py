@@ -19,7 +19,7 @@ from checklists.roles import Role
 from checklists.selectors import pathway_usable_by
 
 from . import evidence_files, journal
-from .gates import load_stage_status
+from .gates import StageStatus
 from .guards import lock_project, require_stage_open
 from .models import Action, Answer, Evidence, Membership, Project, SignOff
 from .permissions import (
@@ -181,11 +181,12 @@ def remove_member(*, project: Project, by, membership: Membership) -> None:
 
 
 def _lock_for_item(project: Project, item: ChecklistItem, by, *, check, seen_state=None):
-    """The locked project and its current stage's status, once the item's stage is open and the
-    person may do this to the item."""
+    """The locked project and the person's roles on it (as a status of its current stage that
+    holds only them: the rules on one item read no other item), once the item's stage is open
+    and the person may do this to the item."""
     locked = lock_project(project)
     require_stage_open(locked, item.stage, seen_state=seen_state)
-    status = load_stage_status(locked)
+    status = StageStatus(stage=locked.current_stage, roles_by_user={by.pk: roles_of(locked, by)})
     if not check(locked, status, by, item):
         raise PermissionDenied
     return locked, status

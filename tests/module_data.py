@@ -24,13 +24,19 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.test import TestCase, override_settings
 
+from tests.data_snapshot import SNAPSHOTS, Snapshot, read_files, read_rows
 from tests.migration_data import restore_migration_data
 
 
-def module_data(setup: Callable[[], Any], **settings: Any):
+def module_data(setup: Callable[[], Any], *, snapshot: str | None = None, **settings: Any):
     """A module-scoped fixture whose value is what `setup()` returns, run with `settings`
     overridden (`override_settings`) until its on-commit callbacks have run too, so that a file
-    an upload publishes on commit lands where the setup put it."""
+    an upload publishes on commit lands where the setup put it.
+
+    With `snapshot`, a key naming what `setup` makes (it must return None), the rows and files
+    it made are kept for this test process, and the next module asking for the same key gets
+    them put back instead of running `setup` again (tests/data_snapshot.py), when its database
+    starts out the same."""
 
     @pytest.fixture(scope="module")
     def fixture(django_db_setup, django_db_blocker):
@@ -42,14 +48,8 @@ def module_data(setup: Callable[[], Any], **settings: Any):
             atomic.__enter__()
             try:
                 restore_migration_data()
-                # What would run when the data were committed (files get their real names,
-                # mail is queued) runs when `setup` is done, as in a test of its own that
-                # captures its on-commit callbacks.
-                with (
-                    override_settings(**settings),
-                    TestCase.captureOnCommitCallbacks(using=DEFAULT_DB_ALIAS, execute=True),
-                ):
-                    value = setup()
+                with override_settings(**settings):
+                    value = _made_or_restored(setup, snapshot)
             except BaseException:
                 transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
                 atomic.__exit__(None, None, None)
@@ -62,3 +62,22 @@ def module_data(setup: Callable[[], Any], **settings: Any):
                 atomic.__exit__(None, None, None)
 
     return fixture
+
+
+def _made_or_restored(setup: Callable[[], Any], snapshot: str | None) -> Any:
+    kept = SNAPSHOTS.get(snapshot) if snapshot else None
+    if kept is not None and kept.restore():
+        return None
+    if snapshot:
+        rows_before, files_before = read_rows(), read_files()
+    # What would run when the data were committed (files get their real names, mail is queued)
+    # runs when `setup` is done, as in a test of its own that captures its on-commit callbacks.
+    with TestCase.captureOnCommitCallbacks(using=DEFAULT_DB_ALIAS, execute=True):
+        value = setup()
+    if snapshot:
+        if value is not None:
+            raise ValueError("a setup kept as a snapshot must return None")
+        taken = Snapshot.take(rows_before, files_before)
+        if taken is not None:
+            SNAPSHOTS[snapshot] = taken
+    return value

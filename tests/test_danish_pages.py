@@ -57,7 +57,7 @@ def seed():
     call_command("seed_demo", "--force")
 
 
-demo = module_data(seed, DEBUG=False, EVIDENCE_ROOT=EVIDENCE)
+demo = module_data(seed, snapshot="demo", DEBUG=False, EVIDENCE_ROOT=EVIDENCE)
 
 
 @pytest.fixture(autouse=True)

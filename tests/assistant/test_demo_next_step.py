@@ -19,7 +19,7 @@ def seed():
     call_command("seed_demo")
 
 
-seeded_once = module_data(seed, DEBUG=True)
+seeded_once = module_data(seed, snapshot="demo", DEBUG=True)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def seed():
     call_command("seed_demo")
 
 
-seeded_once = module_data(seed, DEBUG=True, EVIDENCE_ROOT=EVIDENCE)
+seeded_once = module_data(seed, snapshot="demo", DEBUG=True, EVIDENCE_ROOT=EVIDENCE)
 
 
 @pytest.fixture(autouse=True)
