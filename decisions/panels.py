@@ -14,7 +14,7 @@ from procurement.models import Project
 from . import classification as cl
 from .business_case import BUSINESS_CASE_TOOL, SCENARIOS, calculate
 from .chart import cumulative_chart
-from .dated_data import DatedKey, copenhagen_today, load_dated_data, source_title_in_language
+from .dated_data import DatedKey, copenhagen_today, source_title_in_language
 from .formatting import format_dkk, format_percent
 from .forms import BusinessCaseForm
 from .journey import CONTRACT_VALUE_KEY, ITEM_KEYS, classification_answers
@@ -22,7 +22,7 @@ from .permissions import can_edit_business_case
 from .procurement_route import procurement_route
 from .reasoning import InvalidInput, cite
 from .reasoning import in_language as _pick
-from .selectors import answer_values, business_case_of, items_by_key
+from .selectors import answer_values, business_case_of, items_by_key, load_dated_data
 
 CLASSIFICATION_TOOL = "ai_classification"
 PROCUREMENT_ROUTE_TOOL = "procurement_route"
