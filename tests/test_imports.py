@@ -158,3 +158,35 @@ def test_the_graph_reads_relative_and_lazy_imports():
     assert "procurement.models" in graph["procurement.services"]  # from .models import ...
     assert "checklists.models" in graph["procurement.models"]  # from checklists.models import
     assert all(":" in place for place in hidden)
+
+
+# What the models may not read: the layers above them (they read the models themselves).
+ABOVE_THE_MODELS = {
+    "services",
+    "selectors",
+    "gates",
+    "transitions",
+    "journal",
+    "permissions",
+    "forms",
+    "views",
+    "tasks",
+}
+
+
+def models_importing_upwards(graph: dict[str, set[str]]) -> list[str]:
+    return sorted(
+        f"{module} -> {other}"
+        for module, imported in graph.items()
+        if module.endswith(".models")
+        for other in imported
+        if other.rsplit(".", 1)[-1] in ABOVE_THE_MODELS
+    )
+
+
+def test_models_import_no_service_gate_or_view():
+    graph, _hidden = import_graph()
+    assert models_importing_upwards(graph) == []
+    assert models_importing_upwards({"procurement.models": {"procurement.gates"}}) == [
+        "procurement.models -> procurement.gates"
+    ]
