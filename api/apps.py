@@ -8,5 +8,6 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
-        # The schema's description of the token header registers itself when imported.
+        # Lazy import: the schema reads the serializers and models, loaded only once the apps
+        # are; its description of the token header registers itself when imported.
         from . import schema  # noqa: F401

@@ -5,6 +5,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
+from .examples import examples_for
 from .serializers import ProblemSerializer
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -49,7 +50,6 @@ class ProblemAutoSchema(AutoSchema):
         found = super()._get_examples(serializer, direction, media_type, status_code, extras)
         if found or (status_code and not status_code.startswith("2")):
             return found
-        from .examples import examples_for
 
         return super()._get_examples(
             serializer,

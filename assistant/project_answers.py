@@ -94,7 +94,7 @@ def classification_answer(project) -> ProjectAnswer:
     yes, no = _("yes"), _("no")
     answer.lines += [
         _("AI Act category: %(category)s")
-        % {"category": in_language(*CATEGORY_LABELS[result["ai_act_category"]])},
+        % {"category": _(CATEGORY_LABELS[result["ai_act_category"]])},
         _("MDR class: %(mdr_class)s") % {"mdr_class": result["mdr_class"] or "—"},
         _("DPIA required: %(answer)s") % {"answer": yes if result["dpia_required"] else no},
         _("FRIA required: %(answer)s") % {"answer": yes if result["fria_required"] else no},

@@ -10,6 +10,7 @@ class DecisionsConfig(AppConfig):
     def ready(self) -> None:
         """Register the rules and stage tools pathway files may name, and the demo business
         cases."""
+        # Lazy import: these modules read the models, which exist only once the apps are loaded.
         from checklists.extensions import register_rule, register_tool
         from procurement.demo_data import DEMO_EXTENSIONS, register_demo_extension
 

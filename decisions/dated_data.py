@@ -2,7 +2,7 @@
 kept as dated data with their sources, never in code.
 
 The helpers take a `DatedData` as an argument, so they stay pure and testable with data of the
-test's own; `load_dated_data` reads what administrators maintain in the database.
+test's own; `selectors.load_dated_data` reads what administrators maintain in the database.
 """
 
 from dataclasses import dataclass
@@ -133,10 +133,3 @@ class DatedData:
 def copenhagen_today() -> date:
     """Today as it is in Denmark, whatever the server's clock zone."""
     return datetime.now(COPENHAGEN).date()
-
-
-def load_dated_data() -> DatedData:
-    """Every figure administrators maintain (one query)."""
-    from .models import DatedValue
-
-    return DatedData(tuple(value.as_fact() for value in DatedValue.objects.all()))

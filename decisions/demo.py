@@ -12,9 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from procurement.models import Project
 
 from .business_case import BENEFIT, ONE_OFF_COST, RUNNING_COST, parse_business_case
-from .dated_data import DatedKey, copenhagen_today, load_dated_data
+from .dated_data import DatedKey, copenhagen_today
 from .formatting import format_amount
-from .selectors import business_case_of
+from .selectors import business_case_of, load_dated_data
 from .services import save_business_case
 
 HORIZON = 5

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from procurement.guards import tool_is_open
 from procurement.models import Project
@@ -13,7 +14,7 @@ from procurement.models import Project
 from . import classification as cl
 from .business_case import BUSINESS_CASE_TOOL, SCENARIOS, calculate
 from .chart import cumulative_chart
-from .dated_data import DatedKey, copenhagen_today, load_dated_data, source_title_in_language
+from .dated_data import DatedKey, copenhagen_today, source_title_in_language
 from .formatting import format_dkk, format_percent
 from .forms import BusinessCaseForm
 from .journey import CONTRACT_VALUE_KEY, ITEM_KEYS, classification_answers
@@ -21,7 +22,7 @@ from .permissions import can_edit_business_case
 from .procurement_route import procurement_route
 from .reasoning import InvalidInput, cite
 from .reasoning import in_language as _pick
-from .selectors import answer_values, business_case_of, items_by_key
+from .selectors import answer_values, business_case_of, items_by_key, load_dated_data
 
 CLASSIFICATION_TOOL = "ai_classification"
 PROCUREMENT_ROUTE_TOOL = "procurement_route"
@@ -56,36 +57,28 @@ def classification_state(project: Project, *, today: date | None = None) -> dict
     return {"answers": answers, "missing": missing, "result": result}
 
 
+# Interface labels: English in the code, Danish from the catalogue (gettext at display).
 CATEGORY_LABELS = {
-    cl.PROHIBITED: ("Forbudt praksis", "Prohibited practice"),
-    cl.HIGH_RISK: ("Højrisiko", "High-risk"),
-    cl.TRANSPARENCY: ("Gennemsigtighedskrav", "Transparency obligations"),
-    cl.MINIMAL: ("Minimal risiko", "Minimal risk"),
+    cl.PROHIBITED: gettext_noop("Prohibited practice"),
+    cl.HIGH_RISK: gettext_noop("High-risk"),
+    cl.TRANSPARENCY: gettext_noop("Transparency obligations"),
+    cl.MINIMAL: gettext_noop("Minimal risk"),
 }
 ROUTE_LABELS = {
-    cl.ROUTE_ANNEX_I: (
-        "Art. 6, stk. 1, og bilag I (medicinsk udstyr)",
-        "Art. 6(1) and Annex I (medical device)",
-    ),
-    cl.ROUTE_ANNEX_III: (
-        "Art. 6, stk. 2, og bilag III (anvendelsen)",
-        "Art. 6(2) and Annex III (the use)",
-    ),
-    cl.ROUTE_PROHIBITED: ("Art. 5 (forbudt praksis)", "Art. 5 (prohibited practice)"),
+    cl.ROUTE_ANNEX_I: gettext_noop("Art. 6(1) and Annex I (medical device)"),
+    cl.ROUTE_ANNEX_III: gettext_noop("Art. 6(2) and Annex III (the use)"),
+    cl.ROUTE_PROHIBITED: gettext_noop("Art. 5 (prohibited practice)"),
 }
 DPIA_CRITERION_LABELS = {
-    "health_data": ("Helbredsoplysninger", "Health data"),
-    "large_scale": ("Stort omfang", "Large scale"),
-    "vulnerable_subjects": ("Sårbare registrerede", "Vulnerable data subjects"),
-    "innovative_technology": ("Ny teknologi", "Innovative technology"),
-    "systematic_monitoring": ("Systematisk overvågning", "Systematic monitoring"),
-    "automated_decisions": ("Automatiske afgørelser", "Automated decisions"),
-    "evaluation_or_scoring": ("Evaluering eller scoring", "Evaluation or scoring"),
-    "matching_datasets": ("Samkøring af datasæt", "Matching or combining datasets"),
-    "prevents_rights_or_service": (
-        "Hindrer en rettighed eller en tjeneste",
-        "Prevents a right or a service",
-    ),
+    "health_data": gettext_noop("Health data"),
+    "large_scale": gettext_noop("Large scale"),
+    "vulnerable_subjects": gettext_noop("Vulnerable data subjects"),
+    "innovative_technology": gettext_noop("Innovative technology"),
+    "systematic_monitoring": gettext_noop("Systematic monitoring"),
+    "automated_decisions": gettext_noop("Automated decisions"),
+    "evaluation_or_scoring": gettext_noop("Evaluation or scoring"),
+    "matching_datasets": gettext_noop("Matching or combining datasets"),
+    "prevents_rights_or_service": gettext_noop("Prevents a right or a service"),
 }
 
 
@@ -99,11 +92,11 @@ def classification_display(result: dict[str, Any]) -> dict[str, Any]:
         "mdr_class": result["mdr_class"],
         "notified_body_required": result["notified_body_required"],
         "category": result["ai_act_category"],
-        "category_label": _pick(*CATEGORY_LABELS[result["ai_act_category"]]),
+        "category_label": _(CATEGORY_LABELS[result["ai_act_category"]]),
         "routes": [
             {
                 "key": route,
-                "label": _pick(*ROUTE_LABELS[route]),
+                "label": _(ROUTE_LABELS[route]),
                 "applies_from": day(result["high_risk_applies_from"].get(route)),
                 "proposed": day(result["high_risk_applies_from_proposed"].get(route)),
                 "has_dates": route in result["high_risk_applies_from"],
@@ -113,7 +106,7 @@ def classification_display(result: dict[str, Any]) -> dict[str, Any]:
         "fria_required": result["fria_required"],
         "dpia_required": result["dpia_required"],
         "dpia_basis": result["dpia_basis"],
-        "dpia_criteria": [_pick(*DPIA_CRITERION_LABELS[c]) for c in result["dpia_criteria_met"]],
+        "dpia_criteria": [_(DPIA_CRITERION_LABELS[c]) for c in result["dpia_criteria_met"]],
         "obligations": [
             {
                 "key": d["key"],
@@ -197,10 +190,11 @@ def procurement_route_context(project: Project) -> dict[str, Any]:
 
 # --- the business case -------------------------------------------------------------------------
 
+# A scenario is neuter in Danish ("lavt scenarie"), so its labels have their own context.
 SCENARIO_LABELS = {
-    "low": ("Lavt", "Low"),
-    "expected": ("Forventet", "Expected"),
-    "high": ("Højt", "High"),
+    "low": pgettext_lazy("business case scenario", "Low"),
+    "expected": pgettext_lazy("business case scenario", "Expected"),
+    "high": pgettext_lazy("business case scenario", "High"),
 }
 
 
@@ -225,7 +219,7 @@ def business_case_results(case) -> dict[str, Any] | None:
     summary, yearly = [], []
     for name in SCENARIOS:
         scenario = result.scenarios[name]
-        label = _pick(*SCENARIO_LABELS[name])
+        label = str(SCENARIO_LABELS[name])
         payback = (
             _("year %(year)d") % {"year": scenario.payback_year}
             if scenario.payback_year is not None

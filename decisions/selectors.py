@@ -3,7 +3,8 @@
 from checklists.models import ChecklistItem
 from procurement.models import Answer, Project
 
-from .models import BusinessCase
+from .dated_data import DatedData
+from .models import BusinessCase, DatedValue
 
 
 def answer_values(project: Project, keys=None) -> dict[str, str]:
@@ -24,3 +25,8 @@ def items_by_key(project: Project, keys) -> dict[str, ChecklistItem]:
 
 def business_case_of(project: Project) -> BusinessCase | None:
     return BusinessCase.objects.filter(project=project).first()
+
+
+def load_dated_data() -> DatedData:
+    """Every figure administrators maintain (one query)."""
+    return DatedData(tuple(value.as_fact() for value in DatedValue.objects.all()))

@@ -51,7 +51,7 @@ def classification_summary(result: dict[str, Any] | None) -> str:
     )
     return _("%(mdr)s; AI Act: %(category)s; DPIA %(dpia)s; FRIA %(fria)s.") % {
         "mdr": mdr,
-        "category": in_language(*CATEGORY_LABELS[result["ai_act_category"]]).lower(),
+        "category": _(CATEGORY_LABELS[result["ai_act_category"]]).lower(),
         "dpia": _("required") if result["dpia_required"] else _("not required"),
         "fria": _("required") if result["fria_required"] else _("not required"),
     }

@@ -10,6 +10,7 @@ from checklists.models import ChecklistItem, Stage
 from procurement.models import Project
 
 from .models import Requirement
+from .requirements import format_percent
 
 WEIGHT = re.compile(r"^\d{1,3}([.,]\d{1,2})?$")
 
@@ -122,8 +123,6 @@ def initial_for(requirement: Requirement) -> dict:
         source = ""
     weight = ""
     if requirement.weight is not None:
-        from .requirements import format_percent
-
         weight = format_percent(requirement.weight)
     return {
         "kind": requirement.kind,

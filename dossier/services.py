@@ -16,6 +16,7 @@ import os
 import re
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -38,6 +39,10 @@ from .models import DossierDownload, DossierRequest, DossierVersion
 from .reaper import WORKER_LOST, reap_lost_jobs, this_worker
 
 logger = logging.getLogger(__name__)
+
+# The background job (dossier/tasks.py) runs `run_dossier_request` below, so this module cannot
+# import it: the dossier's AppConfig.ready() hands it here.
+JOB = SimpleNamespace(generate_dossier=None)
 
 TEMPLATE = "dossier/pdf/dossier.html"
 STYLESHEET = "dossier/dossier.css"
@@ -123,10 +128,8 @@ def request_dossier(*, project: Project, by, language: str, enqueue: bool = True
 
 
 def _enqueue(request: DossierRequest) -> None:
-    from .tasks import generate_dossier
-
     try:
-        result = generate_dossier.enqueue(request.pk)
+        result = JOB.generate_dossier.enqueue(request.pk)
     except Exception as exc:
         logger.exception("Could not queue dossier request %s", request.pk)
         _fail(request, ENQUEUE_FAILED, exc)

@@ -7,6 +7,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring in operation")
 
     def ready(self) -> None:
+        # Lazy import: these modules read the models, which exist only once the apps are loaded.
         from checklists.extensions import register_tool
         from procurement.dashboard import register_row_extension
         from procurement.demo_data import register_demo_extension

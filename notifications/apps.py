@@ -7,6 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        # Lazy import: these modules read the models, which exist only once the apps are loaded.
         from procurement.dashboard import register_row_extension
         from procurement.gates import register_deadline_source
         from procurement.journal import register_listener

@@ -35,6 +35,10 @@ from prometheus_client import (
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
+from accounts.client_address import client_address
+from dossier.models import DossierRequest
+from procurement.models import Action, HistoryEntry
+
 FAILED_LOGINS = Counter(
     "guide_failed_logins",
     "Logins refused: wrong password, unknown user or locked out (django-axes).",
@@ -52,9 +56,6 @@ class DatabaseCollector:
     """Fleet-wide figures from the database, computed at each scrape (three small queries)."""
 
     def collect(self):
-        from dossier.models import DossierRequest
-        from procurement.models import Action, HistoryEntry
-
         jobs = GaugeMetricFamily(
             "guide_dossier_jobs", "Dossier jobs by status, all workers.", labels=["status"]
         )
@@ -116,8 +117,6 @@ def exposition() -> bytes:
 def metrics_access(request) -> int:
     """200 when the request may read the metrics, 403 when it may not, 404 when metrics are
     not exposed at all (neither a token nor an allow-list set)."""
-    from accounts.client_address import client_address
-
     token = settings.METRICS_TOKEN
     allowed = settings.METRICS_ALLOWED_IPS
     if not token and not allowed:

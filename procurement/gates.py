@@ -26,7 +26,7 @@ from checklists.extensions import TOOLS, evaluate_rules
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import AnswerType, Role
 
-from .models import STOPPED, Action, Answer, HistoryEntry, Project, SignOff
+from .models import STOPPED, Action, Answer, HistoryEntry, Membership, Project, SignOff
 
 # Reason codes, kept as constants so tests and templates can rely on them.
 REQUIRED_UNANSWERED = "required_unanswered"
@@ -246,8 +246,6 @@ def load_stage_statuses(
 
     With `overview` (the dashboard), the answers come without their evidence and author and the
     sign-offs without their signer: what the gate judges, not what a page shows of an answer."""
-    from .models import Membership
-
     project_ids = [project.pk for project in projects]
     roles_by_user: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     people_by_role: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))

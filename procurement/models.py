@@ -7,6 +7,7 @@ history entry in the same transaction.
 """
 
 from functools import cached_property
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import models
@@ -122,13 +123,18 @@ TRANSITIONS = (
 )
 
 
+# The gate (gates.py) reads these models, so the models cannot import it: procurement's
+# AppConfig.ready() hands its two functions to the django-fsm conditions here.
+GATE = SimpleNamespace(blocking_reasons=None, load_stage_status=None)
+
+
 def _fsm_condition(action: str):
     """A django-fsm condition that asks the one gate function (project-level reasons only)."""
 
     def condition(project: "Project") -> bool:
-        from .gates import blocking_reasons
-
-        return not blocking_reasons(project=project, action=action, status=project.stage_status())
+        return not GATE.blocking_reasons(
+            project=project, action=action, status=project.stage_status()
+        )
 
     condition.__name__ = f"gate_open_for_{action}"
     return condition
@@ -138,9 +144,7 @@ def _fsm_permission(action: str):
     """A django-fsm permission that asks the same gate function with the user's roles."""
 
     def permission(project: "Project", user) -> bool:
-        from .gates import blocking_reasons
-
-        return not blocking_reasons(
+        return not GATE.blocking_reasons(
             project=project, action=action, status=project.stage_status(), user=user
         )
 
@@ -290,9 +294,7 @@ class Project(ConcurrentTransitionMixin, models.Model):
     def stage_status(self):
         """The checklist status of the current stage (cached on the instance until reloaded)."""
         if not hasattr(self, "_stage_status"):
-            from .gates import load_stage_status
-
-            self._stage_status = load_stage_status(self)
+            self._stage_status = GATE.load_stage_status(self)
         return self._stage_status
 
     def forget_cached_status(self) -> None:
@@ -367,12 +369,11 @@ class Project(ConcurrentTransitionMixin, models.Model):
         permission=_fsm_permission(Action.CONTINUED),
     )
     def continue_into(self, *, plan, **kwargs) -> None:
-        """A completed fast-track project continues in the full pathway, answers kept by key."""
-        from .pathway_change import apply_plan
-
+        """A completed fast-track project continues in the full pathway: the state moves to the
+        plan's target stage; the caller (the transition service) moves the answers by key with
+        `pathway_change.apply_plan` in the same transaction."""
         if plan.blockers:
             raise ValueError("; ".join(plan.blockers))
-        apply_plan(plan)
         self._clear_approval_request()
 
     def _clear_approval_request(self) -> None:

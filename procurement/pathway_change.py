@@ -20,6 +20,7 @@ from checklists.roles import Role
 from . import journal
 from .guards import lock_project
 from .models import Action, Answer, Evidence, Project, SignOff
+from .permissions import roles_of
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 KEPT, ARCHIVED, NO_ANSWER = "kept", "archived", "none"
@@ -163,8 +164,6 @@ def apply_plan(plan: PathwayChangePlan) -> None:
 
 
 def may_change_pathway(project: Project, user) -> bool:
-    from .permissions import roles_of  # permissions imports the gate, which imports this module
-
     return user.pk == project.owner_id or Role.INNOVATION_CONSULTANT in roles_of(project, user)
 
 

@@ -40,7 +40,15 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import DateTimeField, ForeignKey, Model, TimeField
 
+from accounts.models import Organisation, User
+from accounts.organisations import ancestor_ids
+from checklists.models import ChecklistItem, Pathway, Stage
+from dossier.models import DossierVersion
+from market.models import DialogueFile
+from validation.models import ResultUpload
+
 from . import file_storage
+from .models import Evidence, Project
 
 FORMAT = 1
 # A project's rows, parents first. (model label, the filter that selects the project's rows)
@@ -120,8 +128,6 @@ def export_project(project_id: int, out) -> ExportSummary:
     """Write the project's archive to the binary file `out`. Raises LookupError for an unknown
     project and ValueError when a stored file no longer matches its recorded SHA-256 (a backup
     must not carry a damaged file silently)."""
-    from .models import Project
-
     with transaction.atomic():
         # Every change to a project locks its row first (procurement/guards.py): holding the
         # lock, the export reads the project as one consistent state.
@@ -191,9 +197,6 @@ def _referenced(rows: Iterable[Model], label: str) -> set[int]:
 
 
 def _people(rows: list[Model], project_id: int) -> tuple[list[Model], list[Model]]:
-    from accounts.models import Organisation, User
-    from accounts.organisations import ancestor_ids
-
     users = list(User.objects.filter(pk__in=_referenced(rows, "accounts.User")).order_by("pk"))
     organisation_ids = _referenced(rows, "accounts.Organisation") | _referenced(
         users, "accounts.Organisation"
@@ -207,8 +210,6 @@ def _people(rows: list[Model], project_id: int) -> tuple[list[Model], list[Model
 
 def _pathway_rows(rows: list[Model]) -> list[Model]:
     """Every version of a pathway a row points to (to a stage or an item of it), whole."""
-    from checklists.models import ChecklistItem, Pathway, Stage
-
     stage_ids = _referenced(rows, "checklists.Stage")
     item_ids = _referenced(rows, "checklists.ChecklistItem")
     pathway_ids = _referenced(rows, "checklists.Pathway")
@@ -227,12 +228,6 @@ def _files(rows: list[Model], project_id: int) -> Iterable[tuple[str, str, str]]
     """(storage kind, storage name, recorded SHA-256) of every file a row of the project names.
     Every file lies in the project's folder, so no row is asked for its project (a dialogue
     file would need a query for it)."""
-    from dossier.models import DossierVersion
-    from market.models import DialogueFile
-    from validation.models import ResultUpload
-
-    from .models import Evidence
-
     for row in rows:
         if isinstance(row, Evidence | ResultUpload | DialogueFile):
             yield file_storage.EVIDENCE, f"{project_id}/{row.stored_name}", row.sha256
@@ -248,10 +243,6 @@ def import_project(source) -> ImportSummary:
     first (the database is empty, the archive is complete, every file matches its SHA-256, the
     pathway versions fit), then writes the files and the rows; on any failure the rows roll back
     and the files written are removed. Raises ArchiveRefused with the reason."""
-    from accounts.models import User
-
-    from .models import Project
-
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -339,8 +330,6 @@ def _checked_files(archive: zipfile.ZipFile, manifest: dict) -> list[tuple[str, 
 def _existing_pathway_rows(objects) -> set[tuple[str, int]]:
     """The archive's pathway rows that the database already has (same id and identity); refuses
     a pathway version present under another id, or an id holding something else."""
-    from checklists.models import ChecklistItem, Pathway, Stage
-
     keep = set()
     identity = {
         Pathway: lambda row: (row.slug, row.version),

@@ -16,6 +16,7 @@ from . import journal
 from .gates import Reason, blocking_reasons, load_stage_status
 from .guards import lock_project
 from .models import TRANSITIONS, Action, Project
+from .pathway_change import apply_plan, continuation_plan
 
 CONCURRENT = "concurrent"
 REASON_REQUIRED = "reason_required"
@@ -64,9 +65,9 @@ def perform_transition(
             if action == Action.RETURNED:
                 method(target=target)
             elif action == Action.CONTINUED:
-                from .pathway_change import continuation_plan
-
-                method(plan=continuation_plan(locked))
+                plan = continuation_plan(locked)
+                method(plan=plan)
+                apply_plan(plan)
             else:
                 method()
             locked.save()

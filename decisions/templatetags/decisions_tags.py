@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.translation import gettext
 
 from decisions.dated_data import source_title_in_language
 from decisions.formatting import format_dkk
@@ -37,13 +38,13 @@ def cite_filter(article: str) -> str:
 @register.filter
 def ai_act_route(key: str) -> str:
     """A stored route key ("annex_i") as its label in the active language."""
-    return in_language(*ROUTE_LABELS[key]) if key in ROUTE_LABELS else key
+    return gettext(ROUTE_LABELS[key]) if key in ROUTE_LABELS else key
 
 
 @register.filter
 def dpia_criterion(key: str) -> str:
     """A stored DPIA criterion key ("health_data") as its label in the active language."""
-    return in_language(*DPIA_CRITERION_LABELS[key]) if key in DPIA_CRITERION_LABELS else key
+    return gettext(DPIA_CRITERION_LABELS[key]) if key in DPIA_CRITERION_LABELS else key
 
 
 @register.filter

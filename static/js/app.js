@@ -2,6 +2,13 @@
 (function () {
   "use strict";
 
+  // Every text shown from here is translated in the base template (#js-messages), so the
+  // catalogue holds it like any other; a name the template lacks reads as that name.
+  function message(name) {
+    var holder = document.getElementById("js-messages");
+    return (holder && holder.getAttribute("data-" + name)) || name;
+  }
+
   function sizeProgressBars(root) {
     root.querySelectorAll(".gate-progress").forEach(function (bar) {
       var done = Number(bar.dataset.done), total = Number(bar.dataset.total);
@@ -35,9 +42,7 @@
     var form = event.detail.elt.closest("form");
     var status = form && form.querySelector(".save-status");
     if (status) {
-      status.textContent = document.documentElement.lang === "en"
-        ? "Not saved: the server did not accept the change. Try again."
-        : "Ikke gemt: serveren tog ikke imod ændringen. Prøv igen.";
+      status.textContent = message("save-refused");
       status.className = "small save-status text-danger";
     }
   });
@@ -45,9 +50,7 @@
     var form = event.detail.elt.closest("form");
     var status = form && form.querySelector(".save-status");
     if (status) {
-      status.textContent = document.documentElement.lang === "en"
-        ? "Not saved: no connection. Your text is still here; try again."
-        : "Ikke gemt: ingen forbindelse. Din tekst er her stadig; prøv igen.";
+      status.textContent = message("save-offline");
       status.className = "small save-status text-danger";
     }
   });

@@ -82,3 +82,30 @@ def test_the_request_button_is_enabled_as_soon_as_the_last_required_item_is_save
     request.click()
     page.wait_for_load_state()
     assert team.reload().approval_requested_by == team.clinician
+
+
+def test_a_failed_save_says_so_in_danish(login, team, live_server):
+    """The texts app.js shows come translated from the base template: a refused save and a lost
+    connection each read in Danish, and neither looks like a save."""
+    item = team.item("need.problem")
+    page = login("clinician")
+    page.goto(project_url(live_server, team.project))
+    card = page.locator(f"#item-{item.pk}")
+    field = page.locator(f"[name='item{item.pk}-value']")
+
+    page.route("**/answer/**", lambda route: route.fulfill(status=500, body="Server Error"))
+    field.fill("Lange ventetider på beskrivelser.")
+    field.press("Tab")
+    expect(card.locator(".save-status")).to_have_text(
+        "Ikke gemt: serveren tog ikke imod ændringen. Prøv igen."
+    )
+
+    page.unroute("**/answer/**")
+    page.route("**/answer/**", lambda route: route.abort())
+    field.fill("Lange ventetider på svar.")
+    field.press("Tab")
+    expect(card.locator(".save-status")).to_have_text(
+        "Ikke gemt: ingen forbindelse. Din tekst er her stadig; prøv igen."
+    )
+    expect(field).to_have_value("Lange ventetider på svar.")
+    assert not Answer.objects.filter(project=team.project, item=item).exists()

@@ -9,8 +9,8 @@ import pytest
 from django.utils import translation
 
 from decisions.classification import classify, parse_classification_input
-from decisions.dated_data import load_dated_data
 from decisions.journey import ITEM_KEYS, classification_answers
+from decisions.selectors import load_dated_data
 from tests.decisions.test_classification import answers, device
 
 

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from decisions.dated_data import DatedData, DatedFact, DatedKey, load_dated_data
+from decisions.dated_data import DatedData, DatedFact, DatedKey
 from decisions.models import DatedValue
+from decisions.selectors import load_dated_data
 from tests.personas import activate_two_factor
 
 

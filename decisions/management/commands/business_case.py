@@ -1,9 +1,10 @@
 from django.core.management.base import BaseCommand
 
 from decisions.business_case import calculate, parse_business_case
-from decisions.dated_data import DatedKey, load_dated_data
+from decisions.dated_data import DatedKey
 from decisions.management.command_io import print_json, read_date, read_json, refuse
 from decisions.reasoning import InvalidInput
+from decisions.selectors import load_dated_data
 
 
 class Command(BaseCommand):

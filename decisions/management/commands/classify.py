@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 
 from decisions.classification import classify, parse_classification_input
-from decisions.dated_data import load_dated_data
 from decisions.management.command_io import print_json, read_date, read_json, refuse
 from decisions.reasoning import InvalidInput
+from decisions.selectors import load_dated_data
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 
-from decisions.dated_data import load_dated_data
 from decisions.management.command_io import print_json, read_date, refuse
 from decisions.procurement_route import procurement_route
 from decisions.reasoning import InvalidInput
+from decisions.selectors import load_dated_data
 
 
 class Command(BaseCommand):
