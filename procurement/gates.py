@@ -9,7 +9,7 @@ fixed number of queries) and returns reasons; it writes nothing and queries noth
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -26,7 +26,7 @@ from checklists.extensions import TOOLS, evaluate_rules
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import AnswerType, Role
 
-from .models import STOPPED, Action, Answer, HistoryEntry, Project, SignOff
+from .models import STOPPED, TRANSITIONS, Action, Answer, HistoryEntry, Project, SignOff
 
 # Reason codes, kept as constants so tests and templates can rely on them.
 REQUIRED_UNANSWERED = "required_unanswered"
@@ -552,6 +552,100 @@ def _user_reasons(project, action, status, user, consultant_only) -> list[Reason
     return []
 
 
+# --- available actions: what one person may do on a project now, and why not -------------------
+
+# The actions a person takes on a project: asking for approval, then the state machine's.
+PROJECT_ACTIONS = (Action.APPROVAL_REQUESTED, *TRANSITIONS)
+
+# Reasons that say this person may not do the action at all, whatever the checklist says: a view
+# answers them with 403 (a gap in the checklist is a 409 or a message on the page).
+PERSON_REFUSALS = (ROLE_REQUIRED, FOUR_EYES)
+
+
+def refuses_person(reasons: list[Reason]) -> bool:
+    """Whether `reasons` (from the gate) refuse the person rather than the project's state."""
+    return any(reason.code in PERSON_REFUSALS for reason in reasons)
+
+
+@dataclass(frozen=True)
+class AvailableAction:
+    """One action for one person: whether it is offered (the page shows its button, enabled or
+    not) and the reasons it is blocked now (none: the person may do it)."""
+
+    action: str
+    offered: bool
+    reasons: list[Reason]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+    @property
+    def refused(self) -> bool:
+        """The person may not do it at all (their role, their own request), not merely not yet."""
+        return refuses_person(self.reasons)
+
+
+class AvailableActions(Mapping):
+    """`available_actions`' answer: action -> AvailableAction, each judged when first read (the
+    dashboard reads one action of many projects, the project page all of one)."""
+
+    def __init__(self, project: Project, user, status: StageStatus):
+        self.project, self.user, self.status = project, user, status
+        self._judged: dict[str, AvailableAction] = {}
+
+    def __getitem__(self, action: str) -> AvailableAction:
+        if action not in PROJECT_ACTIONS:
+            raise KeyError(action)
+        if action not in self._judged:
+            self._judged[action] = AvailableAction(
+                action=action,
+                offered=_offered(self.project, self.user, self.status, action),
+                reasons=blocking_reasons(
+                    project=self.project, action=action, status=self.status, user=self.user
+                ),
+            )
+        return self._judged[action]
+
+    def __iter__(self):
+        return iter(PROJECT_ACTIONS)
+
+    def __len__(self) -> int:
+        return len(PROJECT_ACTIONS)
+
+
+def available_actions(project: Project, user, status: StageStatus) -> AvailableActions:
+    """For each action on the project (ask for approval, approve, return, stop, reopen, retire,
+    continue into the next pathway): whether `user` is offered it now and, if they may not do
+    it, the gate's reasons. Pure like `blocking_reasons`, whose reasons these are: the project
+    page, the dashboard, the views, the API and "what now" all read it."""
+    return AvailableActions(project, user, status)
+
+
+def _offered(project: Project, user, status: StageStatus, action: str) -> bool:
+    """Whether the action is one this person could take at this point of the journey: the
+    owner and the consultants ask for approval (until someone has); the consultants decide."""
+    consultant = Role.INNOVATION_CONSULTANT in status.roles_of(user)
+    if action == Action.APPROVAL_REQUESTED:
+        is_owner = user is not None and user.pk == project.owner_id
+        return (
+            project.is_active and (is_owner or consultant) and not project.approval_requested_by_id
+        )
+    if not consultant:
+        return False
+    if action in (Action.APPROVED, Action.STOPPED):
+        return project.is_active
+    if action == Action.RETURNED:
+        return project.is_active and bool(project.earlier_stages())
+    if action == Action.REOPENED:
+        return project.state == STOPPED
+    if action == Action.RETIRED:
+        return project.is_in_last_stage
+    if action == Action.CONTINUED:
+        return bool(project.pathway.continues_into) and project.is_in_last_stage
+    raise ValueError(f"unknown action {action!r}")
+
+
 # --- what now: the next step for one person ------------------------------------------------------
 
 NEXT_RETIRED = "retired"
@@ -581,15 +675,20 @@ class NextStep:
     overdue: bool = False
 
 
-def next_step(project: Project, user, status: StageStatus) -> NextStep:
+def next_step(
+    project: Project, user, status: StageStatus, *, actions: AvailableActions | None = None
+) -> NextStep:
     """The one sentence the dashboard and the project page show a person about a project,
     followed by what is overdue when the status was loaded with its deadlines.
 
-    Pure like `blocking_reasons`, on which it is built: it reads the project (with its owner,
-    the person who asked for approval and the latest return or stop in `status`), the stage's
-    checklist and `status.deadlines`, and queries nothing.
+    Pure like `blocking_reasons`, on which it is built (through `available_actions`; pass the
+    caller's `actions` for this person to judge each action once): it reads the project (with
+    its owner, the person who asked for approval and the latest return or stop in `status`),
+    the stage's checklist and `status.deadlines`, and queries nothing.
     """
-    step = _next_step(project, user, status)
+    if actions is None:
+        actions = available_actions(project, user, status)
+    step = _next_step(project, user, status, actions)
     late = _overdue_sentence(project, user, status)
     if not late:
         return step
@@ -640,7 +739,7 @@ def _overdue_sentence(project: Project, user, status: StageStatus) -> str:
     return " ".join(sentences)
 
 
-def _next_step(project: Project, user, status: StageStatus) -> NextStep:
+def _next_step(project: Project, user, status: StageStatus, actions: AvailableActions) -> NextStep:
     roles = status.roles_of(user)
     consultant = Role.INNOVATION_CONSULTANT.value
     if project.state == "retired":
@@ -661,14 +760,11 @@ def _next_step(project: Project, user, status: StageStatus) -> NextStep:
 
     if project.approval_requested_by_id:
         requester = project.approval_requested_by
-        if consultant in roles and requester.pk != user.pk:
-            if not blocking_reasons(
-                project=project, action=Action.APPROVED, status=status, user=user
-            ):
-                return NextStep(
-                    NEXT_APPROVE,
-                    _("Approve the stage – %(name)s has asked for it.") % {"name": requester},
-                )
+        if actions[Action.APPROVED].allowed:
+            return NextStep(
+                NEXT_APPROVE,
+                _("Approve the stage – %(name)s has asked for it.") % {"name": requester},
+            )
         if consultant in roles:
             return NextStep(
                 NEXT_WAIT_FOR_APPROVAL,
@@ -692,9 +788,7 @@ def _next_step(project: Project, user, status: StageStatus) -> NextStep:
         s for s in status.items if s.answered and s.signoff_missing and s.item.signoff_role in roles
     ]
     reasons = checklist_reasons(status)
-    may_request = not blocking_reasons(
-        project=project, action=Action.APPROVAL_REQUESTED, status=status, user=user
-    )
+    may_request = actions[Action.APPROVAL_REQUESTED].allowed
     if notice is not None and notice.action == Action.RETURNED and (mine or may_request):
         what = (
             ngettext("fix item %(items)s", "fix %(count)d items: %(items)s", len(mine))

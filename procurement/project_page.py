@@ -21,10 +21,11 @@ from .forms import YES_NO_NA_CHOICES, AnswerForm, ReasonForm, ReturnForm, Transi
 from .gates import (
     REQUIRED_UNANSWERED,
     SIGNOFF_MISSING,
+    AvailableActions,
     ItemStatus,
     Reason,
     StageStatus,
-    blocking_reasons,
+    available_actions,
     checklist_reasons,
     load_stage_status,
     next_step,
@@ -137,40 +138,29 @@ def _timeline(project: Project) -> list[dict]:
     return rows
 
 
-def _actions(project: Project, status: StageStatus, user, in_gate_panel: list[Reason]) -> dict:
-    """The transitions this person could take, each with the reasons it is blocked now;
+# The decision panels of the page, by the name the template reads: the action, its form and
+# whether its fields get ids of their own (several forms share the page).
+ACTION_PANELS = {
+    "request": (Action.APPROVAL_REQUESTED, TransitionForm, False),
+    "approve": (Action.APPROVED, TransitionForm, True),
+    "return": (Action.RETURNED, ReturnForm, True),
+    "stop": (Action.STOPPED, ReasonForm, True),
+    "reopen": (Action.REOPENED, TransitionForm, True),
+    "retire": (Action.RETIRED, ReasonForm, True),
+}
+
+
+def _actions(project: Project, actions: AvailableActions, in_gate_panel: list[Reason]) -> dict:
+    """The transitions this person is offered, each with the reasons it is blocked now;
     `in_gate_panel` are the reasons "What is missing?" shows already (said there, not here)."""
-    roles = status.roles_of(user)
     panels = {}
-    is_consultant = Role.INNOVATION_CONSULTANT in roles
-    if project.is_active and (user.pk == project.owner_id or is_consultant):
-        panels["request"] = ActionPanel(
-            Action.APPROVAL_REQUESTED,
-            TransitionForm(),
-            blocking_reasons(
-                project=project, action=Action.APPROVAL_REQUESTED, status=status, user=user
-            ),
-            in_gate_panel,
-        )
-    if project.approval_requested_by_id:
-        panels.pop("request", None)  # already asked: the approval panel or a note says so
-    if not is_consultant:
-        return panels
-    specs = {
-        "approve": (Action.APPROVED, TransitionForm, project.is_active),
-        "return": (Action.RETURNED, ReturnForm, project.is_active and project.earlier_stages()),
-        "stop": (Action.STOPPED, ReasonForm, project.is_active),
-        "reopen": (Action.REOPENED, TransitionForm, project.state == STOPPED),
-        "retire": (Action.RETIRED, ReasonForm, project.is_in_last_stage),
-    }
-    for name, (action, form_class, shown) in specs.items():
-        if not shown:
+    for name, (action, form_class, own_ids) in ACTION_PANELS.items():
+        available = actions[action]
+        if not available.offered:
             continue
-        # Several of these forms share a page: give each its own element ids (names stay).
-        ids = {"auto_id": f"id_{name}_%s"}
+        ids = {"auto_id": f"id_{name}_%s"} if own_ids else {}
         form = form_class(project=project, **ids) if form_class is ReturnForm else form_class(**ids)
-        reasons = blocking_reasons(project=project, action=action, status=status, user=user)
-        panels[name] = ActionPanel(action, form, reasons, in_gate_panel)
+        panels[name] = ActionPanel(action, form, available.reasons, in_gate_panel)
     return panels
 
 
@@ -185,6 +175,7 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         status = current_status
     rows = [_row(project, status, item_status, user) for item_status in status.items]
     gate = gate_panel(project, current_status)
+    actions = available_actions(project, user, current_status)
     return {
         "tool_panels": tool_panels(project, viewing, user, status),
         "project": project,
@@ -201,8 +192,9 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         if status is not current_status
         else None,
         "return_notice": current_status.latest_return,
-        "actions": _actions(project, current_status, user, gate["reasons"]),
-        "next_step": next_step(project, user, current_status),
+        "available_actions": actions,
+        "actions": _actions(project, actions, gate["reasons"]),
+        "next_step": next_step(project, user, current_status, actions=actions),
         "my_roles": [Role(role).label for role in sorted(current_status.roles_of(user))],
         "can_manage_team": can_manage_team(project, user, by_roles=current_status.roles_of(user)),
         "memberships": project.memberships.select_related("user").order_by(
@@ -216,9 +208,7 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         "newer_version": project.pathway.newer_versions().first()
         if may_change_pathway(project, user)
         else None,
-        "can_continue": bool(project.pathway.continues_into)
-        and project.is_in_last_stage
-        and Role.INNOVATION_CONSULTANT in current_status.roles_of(user),
+        "can_continue": actions[Action.CONTINUED].offered,
     }
 
 
@@ -383,7 +373,9 @@ def item_context(
         "row": row,
         "status": status,
         "gate": gate,
-        "actions": _actions(project, current_status, user, gate["reasons"]),
+        "actions": _actions(
+            project, available_actions(project, user, current_status), gate["reasons"]
+        ),
         "timeline": _timeline(project),
         "viewing_stage": item.stage,
     }
