@@ -1,8 +1,9 @@
 """The gate: what stands between a project and its next step, and who must act.
 
-`blocking_reasons` is the one function that decides whether a transition may happen. The project
-page's "what is missing" panel, the django-fsm conditions and permissions on `Project`, and the
-transition service all ask it, so the page never promises what the server refuses.
+`blocking_reasons` is the one function that decides whether a transition may happen. The transition
+service asks it (once, after the row lock); `available_actions`, built on it, says for each action
+what one person may do now and why not, and is read by the project page, the dashboard, the views,
+the API and "what now" (`next_step`), so the page never promises what the server refuses.
 
 It is pure: it reads the project's fields and a `StageStatus` (loaded by `load_stage_status` with a
 fixed number of queries) and returns reasons; it writes nothing and queries nothing.
@@ -434,8 +435,8 @@ def blocking_reasons(
 ) -> list[Reason]:
     """Every reason `action` may not happen now; an empty list means it may.
 
-    Without a user, only the project's own state and checklist are judged (django-fsm
-    conditions); with one, whether this person may do it is judged too.
+    Without a user, only the project's own state and checklist are judged (the API's
+    `approve_blocked_by`); with one, whether this person may do it is judged too.
     """
     reasons: list[Reason] = []
     consultant_only = False

@@ -2,7 +2,7 @@
 
 A project's state is the key of the stage it is in, or one of the terminal states below. It only
 changes through the transition methods here, and those are only called by
-`procurement.transitions.perform_transition`, which locks the row, re-checks the gate and writes the
+`procurement.transitions.perform_transition`, which locks the row, asks the gate and writes the
 history entry in the same transaction.
 """
 
@@ -120,31 +120,6 @@ TRANSITIONS = (
     Action.RETIRED,
     Action.CONTINUED,
 )
-
-
-def _fsm_condition(action: str):
-    """A django-fsm condition that asks the one gate function (project-level reasons only)."""
-
-    def condition(project: "Project") -> bool:
-        from .gates import blocking_reasons
-
-        return not blocking_reasons(project=project, action=action, status=project.stage_status())
-
-    condition.__name__ = f"gate_open_for_{action}"
-    return condition
-
-
-def _fsm_permission(action: str):
-    """A django-fsm permission that asks the same gate function with the user's roles."""
-
-    def permission(project: "Project", user) -> bool:
-        from .gates import blocking_reasons
-
-        return not blocking_reasons(
-            project=project, action=action, status=project.stage_status(), user=user
-        )
-
-    return permission
 
 
 def _next_stage_key(project: "Project", **kwargs) -> str:
@@ -287,85 +262,36 @@ class Project(ConcurrentTransitionMixin, models.Model):
         stage = self.stage(key)
         return stage.name if stage else key
 
-    def stage_status(self):
-        """The checklist status of the current stage (cached on the instance until reloaded)."""
-        if not hasattr(self, "_stage_status"):
-            from .gates import load_stage_status
-
-            self._stage_status = load_stage_status(self)
-        return self._stage_status
-
-    def forget_cached_status(self) -> None:
-        self.__dict__.pop("_stage_status", None)
-
-    def refresh_from_db(self, *args, **kwargs):
-        self.forget_cached_status()
-        super().refresh_from_db(*args, **kwargs)
-
     # --- the state machine: only called by procurement.transitions.perform_transition ----------
+    # The gate is asked there, once, after the row lock: the transitions carry no django-fsm
+    # conditions or permission of their own (asked again, they could only agree or hide a bug).
 
-    @transition(
-        field=state,
-        source="*",
-        target=GET_STATE(_next_stage_key),
-        conditions=[_fsm_condition(Action.APPROVED)],
-        permission=_fsm_permission(Action.APPROVED),
-    )
+    @transition(field=state, source="*", target=GET_STATE(_next_stage_key))
     def approve(self, **kwargs) -> None:
         self._clear_approval_request()
 
-    @transition(
-        field=state,
-        source="*",
-        target=GET_STATE(_chosen_target),
-        conditions=[_fsm_condition(Action.RETURNED)],
-        permission=_fsm_permission(Action.RETURNED),
-    )
+    @transition(field=state, source="*", target=GET_STATE(_chosen_target))
     def return_to(self, *, target: str, **kwargs) -> None:
         if target not in {stage.key for stage in self.earlier_stages()}:
             # Raised before django-fsm sets the state, so nothing changes.
             raise ValueError(f"{target!r} is not an earlier stage of this project")
         self._clear_approval_request()
 
-    @transition(
-        field=state,
-        source="*",
-        target=STOPPED,
-        conditions=[_fsm_condition(Action.STOPPED)],
-        permission=_fsm_permission(Action.STOPPED),
-    )
+    @transition(field=state, source="*", target=STOPPED)
     def stop(self, **kwargs) -> None:
         self.stopped_from = self.state
         self._clear_approval_request()
 
-    @transition(
-        field=state,
-        source=STOPPED,
-        target=GET_STATE(_stopped_from),
-        conditions=[_fsm_condition(Action.REOPENED)],
-        permission=_fsm_permission(Action.REOPENED),
-    )
+    @transition(field=state, source=STOPPED, target=GET_STATE(_stopped_from))
     def reopen(self, **kwargs) -> None:
         """Back into the stage the project was stopped in. django-fsm reads the target
         (stopped_from) after this body; stopped_from is kept as where it was last stopped."""
 
-    @transition(
-        field=state,
-        source="*",
-        target=RETIRED,
-        conditions=[_fsm_condition(Action.RETIRED)],
-        permission=_fsm_permission(Action.RETIRED),
-    )
+    @transition(field=state, source="*", target=RETIRED)
     def retire(self, **kwargs) -> None:
         self._clear_approval_request()
 
-    @transition(
-        field=state,
-        source="*",
-        target=GET_STATE(_continuation_stage),
-        conditions=[_fsm_condition(Action.CONTINUED)],
-        permission=_fsm_permission(Action.CONTINUED),
-    )
+    @transition(field=state, source="*", target=GET_STATE(_continuation_stage))
     def continue_into(self, *, plan, **kwargs) -> None:
         """A completed fast-track project continues in the full pathway, answers kept by key."""
         from .pathway_change import apply_plan

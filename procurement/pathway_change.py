@@ -159,7 +159,6 @@ def apply_plan(plan: PathwayChangePlan) -> None:
     project.pathway = plan.target
     for cached in ("stages", "_stages_by_key"):
         project.__dict__.pop(cached, None)
-    project.forget_cached_status()
 
 
 def may_change_pathway(project: Project, user) -> bool:

@@ -167,7 +167,6 @@ def _actions(project: Project, actions: AvailableActions, in_gate_panel: list[Re
 def project_context(project: Project, user, *, stage: Stage | None = None) -> dict:
     """Everything the project pages show, for one person."""
     current_status = load_stage_status(project, with_deadlines=True)
-    project._stage_status = current_status
     viewing = stage or project.current_stage
     if viewing is not None and project.current_stage and viewing.pk != project.current_stage.pk:
         status = load_stage_status(project, viewing)
@@ -359,7 +358,6 @@ def item_context(
     depends on the gate (the "what is missing" panel, the decisions, the status badges, the
     journey), from one gate result, so they are swapped together and never disagree."""
     current_status = load_stage_status(project)
-    project._stage_status = current_status
     current = project.current_stage
     if current is not None and item.stage_id == current.pk:
         status = current_status
