@@ -789,8 +789,8 @@ def _next_step(project: Project, user, status: StageStatus, actions: AvailableAc
         s for s in status.items if s.answered and s.signoff_missing and s.item.signoff_role in roles
     ]
     reasons = checklist_reasons(status)
-    may_request = actions[Action.APPROVAL_REQUESTED].allowed
-    if notice is not None and notice.action == Action.RETURNED and (mine or may_request):
+    can_request = actions[Action.APPROVAL_REQUESTED].allowed
+    if notice is not None and notice.action == Action.RETURNED and (mine or can_request):
         what = (
             ngettext("fix item %(items)s", "fix %(count)d items: %(items)s", len(mine))
             % {"count": len(mine), "items": _first(mine)}
@@ -837,7 +837,7 @@ def _next_step(project: Project, user, status: StageStatus, actions: AvailableAc
             _("Add a %(role)s to the team – the stage needs one.")
             % {"role": Role(unstaffed[0].role).label},
         )
-    if may_request:
+    if can_request:
         return NextStep(
             NEXT_REQUEST_APPROVAL,
             _("Ask for approval now – every required item is answered."),

@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from checklists.models import ChecklistItem, Pathway
-from checklists.roles import Role
 
 from . import journal
 from .guards import lock_project
 from .models import Action, Answer, Evidence, Project, SignOff
+from .permissions import can_change_pathway
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 KEPT, ARCHIVED, NO_ANSWER = "kept", "archived", "none"
@@ -161,17 +161,11 @@ def apply_plan(plan: PathwayChangePlan) -> None:
         project.__dict__.pop(cached, None)
 
 
-def may_change_pathway(project: Project, user) -> bool:
-    from .permissions import roles_of  # permissions imports the gate, which imports this module
-
-    return user.pk == project.owner_id or Role.INNOVATION_CONSULTANT in roles_of(project, user)
-
-
 def upgrade_project(*, project: Project, target: Pathway, by, comment: str = "") -> Project:
     """Move a project to a newer version of its pathway (after the preview was confirmed)."""
     with transaction.atomic():
         locked = lock_project(project)
-        if not may_change_pathway(locked, by):
+        if not can_change_pathway(locked, by):
             raise PermissionDenied
         if target.slug != locked.pathway.slug or target.version <= locked.pathway.version:
             raise ValidationError(_("Choose a newer version of the project's own pathway."))

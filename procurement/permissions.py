@@ -148,8 +148,13 @@ def member_refusal(project: Project, by, user) -> str | None:
     return OTHER_REGION
 
 
-def may_invite_from_other_regions(project: Project, by) -> bool:
+def can_invite_from_other_regions(project: Project, by) -> bool:
     return by.pk == project.owner_id or is_administrator(by)
+
+
+def can_change_pathway(project: Project, user) -> bool:
+    """The owner and the project's innovation consultants move it to a newer pathway version."""
+    return user.pk == project.owner_id or Role.INNOVATION_CONSULTANT in roles_of(project, user)
 
 
 def team_change_refusal(

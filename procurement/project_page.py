@@ -31,8 +31,8 @@ from .gates import (
     next_step,
 )
 from .models import STOPPED, Action, Project
-from .pathway_change import archived_answers, may_change_pathway
-from .permissions import can_edit_answer, can_manage_team, can_sign_off
+from .pathway_change import archived_answers
+from .permissions import can_change_pathway, can_edit_answer, can_manage_team, can_sign_off
 
 
 @dataclass
@@ -205,7 +205,7 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         # Only the history and pathway-change tabs show them: read when a template does.
         "archived_answers": SimpleLazyObject(partial(archived_answers, project)),
         "newer_version": project.pathway.newer_versions().first()
-        if may_change_pathway(project, user)
+        if can_change_pathway(project, user)
         else None,
         "can_continue": actions[Action.CONTINUED].offered,
     }

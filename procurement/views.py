@@ -23,11 +23,11 @@ from .history import HistoryFilter, chain_status, history_filter_choices, histor
 from .models import Action, Evidence, Membership
 from .pathway_change import (
     continuation_plan,
-    may_change_pathway,
     plan_pathway_change,
     upgrade_project,
 )
 from .permissions import (
+    can_change_pathway,
     can_manage_team,
     get_visible_project,
     require,
@@ -109,7 +109,7 @@ def _team_page(request, project, member_form, status: int = 200) -> HttpResponse
     context.update(
         tab="team",
         member_form=member_form,
-        may_grant_approvers=any(
+        can_grant_approvers=any(
             value == "innovation_consultant" for value, _label in member_form.fields["role"].choices
         ),
         removable_ids={
@@ -340,7 +340,7 @@ def _transition_done(action: str) -> str:
 def upgrade(request: HttpRequest, project_id: int) -> HttpResponse:
     """Preview of moving to the newest version of the pathway; POST confirms it."""
     project = get_visible_project(request.user, project_id)
-    require(may_change_pathway(project, request.user))
+    require(can_change_pathway(project, request.user))
     target = project.pathway.newer_versions().first()
     if target is None:
         messages.info(request, _("The project already uses the newest version of its pathway."))
