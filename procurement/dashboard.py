@@ -9,7 +9,7 @@ from django.db.models import Q
 from checklists.roles import Role
 
 from .gates import NextStep, StageStatus, available_actions, load_stage_statuses, next_step
-from .models import RETIRED, Action, Membership, Project
+from .models import RETIRED_STATE, Action, Membership, Project
 from .permissions import visible_projects
 
 
@@ -72,7 +72,7 @@ def dashboard_context(user, page: int | str | None = 1) -> dict:
         status = statuses[project.pk]
         roles = status.roles_of(user)
         row = ProjectRow(project, status, [Role(r).label for r in sorted(roles)])
-        if project.owner_id == user.pk and project.state != RETIRED:
+        if project.owner_id == user.pk and project.state != RETIRED_STATE:
             row.return_notice = status.latest_return
         actions = available_actions(project, user, status)
         row.next_step = next_step(project, user, status, actions=actions)

@@ -27,7 +27,16 @@ from checklists.extensions import TOOLS, evaluate_rules
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import AnswerType, Role
 
-from .models import STOPPED, TRANSITIONS, Action, Answer, HistoryEntry, Project, SignOff
+from .models import (
+    RETIRED_STATE,
+    STOPPED_STATE,
+    TRANSITIONS,
+    Action,
+    Answer,
+    HistoryEntry,
+    Project,
+    SignOff,
+)
 
 # Reason codes, kept as constants so tests and templates can rely on them.
 REQUIRED_UNANSWERED = "required_unanswered"
@@ -486,7 +495,7 @@ def blocking_reasons(
         consultant_only = True
     elif action == Action.REOPENED:
         consultant_only = True
-        if project.state != STOPPED:
+        if project.state != STOPPED_STATE:
             reasons.append(Reason(NOT_STOPPED, _("Only a stopped project can be reopened.")))
     elif action == Action.RETIRED:
         consultant_only = True
@@ -639,7 +648,7 @@ def _offered(project: Project, user, status: StageStatus, action: str) -> bool:
     if action == Action.RETURNED:
         return project.is_active and bool(project.earlier_stages())
     if action == Action.REOPENED:
-        return project.state == STOPPED
+        return project.state == STOPPED_STATE
     if action == Action.RETIRED:
         return project.is_in_last_stage
     if action == Action.CONTINUED:
@@ -743,7 +752,7 @@ def _overdue_sentence(project: Project, user, status: StageStatus) -> str:
 def _next_step(project: Project, user, status: StageStatus, actions: AvailableActions) -> NextStep:
     roles = status.roles_of(user)
     consultant = Role.INNOVATION_CONSULTANT.value
-    if project.state == "retired":
+    if project.state == RETIRED_STATE:
         return NextStep(NEXT_RETIRED, _("Nothing to do: the project has been retired."))
     notice = status.latest_return
     if not project.is_active:

@@ -17,9 +17,11 @@ from accounts.models import Organisation
 from checklists.models import ChecklistItem, Pathway, Stage
 from checklists.roles import Role
 
-STOPPED = "stopped"
-RETIRED = "retired"
-TERMINAL_STATE_LABELS = {STOPPED: _("Stopped"), RETIRED: _("Retired")}
+# The terminal states, named apart from the Action members that lead there (Action.STOPPED is
+# the "stop" event, STOPPED_STATE the state it leaves the project in).
+STOPPED_STATE = "stopped"
+RETIRED_STATE = "retired"
+TERMINAL_STATE_LABELS = {STOPPED_STATE: _("Stopped"), RETIRED_STATE: _("Retired")}
 
 
 class Action(models.TextChoices):
@@ -192,7 +194,7 @@ class Project(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("projects")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(state=STOPPED) | ~models.Q(stopped_from=""),
+                condition=~models.Q(state=STOPPED_STATE) | ~models.Q(stopped_from=""),
                 name="stopped_project_knows_its_stage",
             ),
             models.CheckConstraint(
@@ -230,7 +232,7 @@ class Project(ConcurrentTransitionMixin, models.Model):
     @property
     def current_stage(self) -> Stage | None:
         """The stage the project is in, or the one it was stopped in."""
-        return self.stage(self.stopped_from if self.state == STOPPED else self.state)
+        return self.stage(self.stopped_from if self.state == STOPPED_STATE else self.state)
 
     def next_stage(self) -> Stage | None:
         stage = self.current_stage
@@ -277,17 +279,17 @@ class Project(ConcurrentTransitionMixin, models.Model):
             raise ValueError(f"{target!r} is not an earlier stage of this project")
         self._clear_approval_request()
 
-    @transition(field=state, source="*", target=STOPPED)
+    @transition(field=state, source="*", target=STOPPED_STATE)
     def stop(self, **kwargs) -> None:
         self.stopped_from = self.state
         self._clear_approval_request()
 
-    @transition(field=state, source=STOPPED, target=GET_STATE(_stopped_from))
+    @transition(field=state, source=STOPPED_STATE, target=GET_STATE(_stopped_from))
     def reopen(self, **kwargs) -> None:
         """Back into the stage the project was stopped in. django-fsm reads the target
         (stopped_from) after this body; stopped_from is kept as where it was last stopped."""
 
-    @transition(field=state, source="*", target=RETIRED)
+    @transition(field=state, source="*", target=RETIRED_STATE)
     def retire(self, **kwargs) -> None:
         self._clear_approval_request()
 

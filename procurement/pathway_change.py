@@ -18,7 +18,7 @@ from checklists.models import ChecklistItem, Pathway
 
 from . import journal
 from .guards import lock_project
-from .models import Action, Answer, Evidence, Project, SignOff
+from .models import RETIRED_STATE, STOPPED_STATE, Action, Answer, Evidence, Project, SignOff
 from .permissions import can_change_pathway
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
@@ -108,7 +108,7 @@ def plan_pathway_change(
     stage_keys = set(target.stages.values_list("key", flat=True))
     needed = (target_state,) if target_state else (project.state, project.stopped_from)
     for key in needed:
-        if key and key not in ("stopped", "retired") and key not in stage_keys:
+        if key and key not in (STOPPED_STATE, RETIRED_STATE) and key not in stage_keys:
             plan.blockers.append(
                 _("The stage “%(stage)s” does not exist in the new version.")
                 % {"stage": project.state_name(key)}

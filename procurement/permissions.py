@@ -19,7 +19,7 @@ from checklists.models import ChecklistItem
 from checklists.roles import APPROVING_ROLES, AnswerType, Role
 
 from .gates import StageStatus
-from .models import Membership, Project
+from .models import RETIRED_STATE, Membership, Project
 
 
 def visible_projects(user) -> QuerySet[Project]:
@@ -172,7 +172,7 @@ def team_change_refusal(
     remove button only where there is none, and the service asks again after the lock. The text
     is marked for translation and still needs `gettext` and `% {"role": ...}`.
     """
-    if project.state == "retired":
+    if project.state == RETIRED_STATE:
         return TEAM_CLOSED
     by_roles = roles_of(project, by) if by_roles is None else by_roles
     admin = is_administrator(by)

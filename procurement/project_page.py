@@ -30,7 +30,7 @@ from .gates import (
     load_stage_status,
     next_step,
 )
-from .models import STOPPED, Action, Project
+from .models import STOPPED_STATE, Action, Project
 from .pathway_change import archived_answers
 from .permissions import can_change_pathway, can_edit_answer, can_manage_team, can_sign_off
 
@@ -131,36 +131,38 @@ def _timeline(project: Project) -> list[dict]:
         elif stage.order < current.order:
             state = "done"
         elif stage.order == current.order:
-            state = "stopped" if project.state == STOPPED else "current"
+            state = "stopped" if project.state == STOPPED_STATE else "current"
         else:
             state = "future"
         rows.append({"stage": stage, "state": state})
     return rows
 
 
-# The decision panels of the page, by the name the template reads: the action, its form and
-# whether its fields get ids of their own (several forms share the page).
+# The decision panels of the page, by action (the template reads `actions.return_to`, the same
+# name as the action's URL): its form and the prefix of its fields' element ids (several forms
+# share the page; the request's form has no fields).
 ACTION_PANELS = {
-    "request": (Action.APPROVAL_REQUESTED, TransitionForm, False),
-    "approve": (Action.APPROVED, TransitionForm, True),
-    "return": (Action.RETURNED, ReturnForm, True),
-    "stop": (Action.STOPPED, ReasonForm, True),
-    "reopen": (Action.REOPENED, TransitionForm, True),
-    "retire": (Action.RETIRED, ReasonForm, True),
+    Action.APPROVAL_REQUESTED: (TransitionForm, ""),
+    Action.APPROVED: (TransitionForm, "approve"),
+    Action.RETURNED: (ReturnForm, "return"),
+    Action.STOPPED: (ReasonForm, "stop"),
+    Action.REOPENED: (TransitionForm, "reopen"),
+    Action.RETIRED: (ReasonForm, "retire"),
 }
 
 
 def _actions(project: Project, actions: AvailableActions, in_gate_panel: list[Reason]) -> dict:
-    """The transitions this person is offered, each with the reasons it is blocked now;
-    `in_gate_panel` are the reasons "What is missing?" shows already (said there, not here)."""
+    """The transitions this person is offered, keyed by action, each with the reasons it is
+    blocked now; `in_gate_panel` are the reasons "What is missing?" shows already (said there,
+    not here)."""
     panels = {}
-    for name, (action, form_class, own_ids) in ACTION_PANELS.items():
+    for action, (form_class, id_prefix) in ACTION_PANELS.items():
         available = actions[action]
         if not available.offered:
             continue
-        ids = {"auto_id": f"id_{name}_%s"} if own_ids else {}
+        ids = {"auto_id": f"id_{id_prefix}_%s"} if id_prefix else {}
         form = form_class(project=project, **ids) if form_class is ReturnForm else form_class(**ids)
-        panels[name] = ActionPanel(action, form, available.reasons, in_gate_panel)
+        panels[str(action)] = ActionPanel(action, form, available.reasons, in_gate_panel)
     return panels
 
 
