@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from procurement.gates import FOUR_EYES, ROLE_REQUIRED
+from procurement.gates import refuses_person
 from procurement.transitions import TransitionBlocked
 
 PROBLEM_TYPE = "application/problem+json"
@@ -70,7 +70,7 @@ def problem_handler(exc, context) -> Response | None:
     if isinstance(exc, Http404 | exceptions.NotFound):
         return problem(404, "not_found", _("Not found"), _("No such thing, or not yours to see."))
     if isinstance(exc, TransitionBlocked):
-        denied = any(reason.code in (ROLE_REQUIRED, FOUR_EYES) for reason in exc.reasons)
+        denied = refuses_person(exc.reasons)
         return problem(
             403 if denied else 409,
             "transition_blocked",

@@ -1,8 +1,8 @@
 """What the API's read endpoints return, from the same functions the web's pages use: the gate
-(`blocking_reasons`), "what now" (`next_step`) and the permission helpers."""
+(`blocking_reasons`, `available_actions`), "what now" (`next_step`) and the permission helpers."""
 
 from checklists.models import Stage
-from procurement.gates import blocking_reasons, load_stage_status, next_step
+from procurement.gates import available_actions, blocking_reasons, load_stage_status, next_step
 from procurement.models import Action, Project
 from procurement.permissions import can_edit_answer, can_sign_off
 
@@ -32,7 +32,8 @@ def project_detail(project: Project, user) -> dict:
     """The project, its current stage, why it cannot be approved now, whether `user` may ask
     for approval, and what `user` should do next (as on the project page)."""
     status = load_stage_status(project, with_deadlines=True)
-    step = next_step(project, user, status)
+    actions = available_actions(project, user, status)
+    step = next_step(project, user, status, actions=actions)
     data = s.ProjectSerializer(project).data
     data.update(
         clinical_need=project.clinical_need,
@@ -41,11 +42,7 @@ def project_detail(project: Project, user) -> dict:
         approve_blocked_by=reason_data(
             blocking_reasons(project=project, action=Action.APPROVED, status=status)
         ),
-        request_approval_blocked_by=reason_data(
-            blocking_reasons(
-                project=project, action=Action.APPROVAL_REQUESTED, status=status, user=user
-            )
-        ),
+        request_approval_blocked_by=reason_data(actions[Action.APPROVAL_REQUESTED].reasons),
         next_step={
             "code": step.code,
             "message": step.message,

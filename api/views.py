@@ -41,6 +41,7 @@ from validation import services as validation_services
 from validation.forms import UploadForm
 from validation.kinds import phase_for_stage_key
 from validation.models import ResultUpload
+from validation.permissions import can_contribute
 from validation.tool import NAME as VALIDATION_TOOL
 
 from . import selectors
@@ -406,7 +407,7 @@ class ValidationUploads(GuideAPIView):
     def post(self, request, project_id: int, stage_key: str):
         project = self.project(project_id)
         stage = self._stage(project, stage_key)
-        require(validation_services.may_contribute(project, request.user))
+        require(can_contribute(project, request.user))
         form = UploadForm(request.data, request.FILES, project=project)
         if not form.is_valid():
             raise FormInvalid(_form_errors(form))

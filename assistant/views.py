@@ -15,7 +15,8 @@ from procurement.permissions import get_visible_project
 from .answering import QuestionError, answer_question
 from .forms import QuestionForm, RatingForm
 from .models import QuestionLog
-from .selectors import may_read_question_log, questions_to_improve
+from .permissions import can_read_question_log
+from .selectors import questions_to_improve
 from .services import log_question, rate_answer
 from .throttle import allow_question, retry_after
 
@@ -53,7 +54,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     status = 422 if request.method == "POST" and not form.is_valid() else 200
     if request.htmx:
         return render(request, "assistant/partials/_answer.html", context, status=status)
-    context["may_read_log"] = may_read_question_log(request.user)
+    context["can_read_log"] = can_read_question_log(request.user)
     return render(request, "assistant/ask.html", context, status=status)
 
 
@@ -81,7 +82,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def question_log(request: HttpRequest) -> HttpResponse:
-    if not may_read_question_log(request.user):
+    if not can_read_question_log(request.user):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied

@@ -11,7 +11,7 @@ from accounts.organisations import organisation_roles_of, subtree_paths, under_a
 EDITOR = OrganisationRole.Kind.CONTENT_EDITOR
 
 
-def may_edit(user, organisation: Organisation | None) -> bool:
+def can_edit(user, organisation: Organisation | None) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser:
@@ -20,7 +20,7 @@ def may_edit(user, organisation: Organisation | None) -> bool:
 
 
 def require_editor(user, organisation: Organisation | None) -> None:
-    if not may_edit(user, organisation):
+    if not can_edit(user, organisation):
         raise PermissionDenied(_("Only the organisation's content editors may do this."))
 
 

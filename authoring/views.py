@@ -94,7 +94,7 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
         if compare_with
         else None,
         "events": draft.events.select_related("by"),
-        "may_approve": draft.requested_by_id not in (None, request.user.pk),
+        "can_approve": draft.requested_by_id not in (None, request.user.pk),
         "import_form": ImportForm(),
         "note_form": NoteForm(),
     }

@@ -30,7 +30,15 @@ from checklists.roles import AnswerType
 from procurement.gates import ItemStatus, StageStatus, evaluate_items
 from procurement.history import labelled_entries
 from procurement.journal import chain_head
-from procurement.models import STOPPED, TRANSITIONS, Action, Answer, Evidence, Project, SignOff
+from procurement.models import (
+    STOPPED_STATE,
+    TRANSITIONS,
+    Action,
+    Answer,
+    Evidence,
+    Project,
+    SignOff,
+)
 from procurement.project_page import display_value, project_context
 from procurement.services import NEED_STATEMENT_KEY
 
@@ -470,7 +478,7 @@ def _summary(project, page, stages, items_by_key, tool_blocks, history) -> dict[
         {"code": reason.code, "message": reason.message, "items": list(reason.items)}
         for reason in page["gate"]["reasons"]
     ]
-    if project.state == STOPPED:
+    if project.state == STOPPED_STATE:
         stop = next((e for e in reversed(history) if e.action == Action.STOPPED), None)
         open_issues.insert(
             0,

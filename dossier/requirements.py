@@ -19,9 +19,9 @@ from procurement import journal
 from procurement.gates import Reason
 from procurement.guards import lock_project, require_tool_open
 from procurement.models import Action, Project
-from procurement.permissions import roles_of
 
 from .models import Requirement
+from .permissions import can_edit_requirements
 
 # Reason codes, kept as constants so tests and templates can rely on them.
 LIST_EMPTY = "requirements_empty"
@@ -35,8 +35,6 @@ WEIGHTS_MESSAGE = gettext_noop(
 )
 NOT_ACTIVE_MESSAGE = gettext_noop("The project is not active: the requirements can't be changed.")
 
-# Who may change the list, besides the project's owner.
-EDITOR_ROLES = frozenset({Role.CLINICIAN, Role.PROCUREMENT, Role.INNOVATION_CONSULTANT})
 HUNDRED = Decimal(100)
 
 
@@ -73,16 +71,6 @@ def project_requirements(project: Project) -> list[Requirement]:
             "source_stage", "source_item__stage"
         )
     )
-
-
-def can_edit_requirements(project: Project, user, roles: set[str] | None = None) -> bool:
-    """The owner and members holding a clinician, procurement or innovation consultant role,
-    while the project is active."""
-    if not project.is_active or not getattr(user, "is_authenticated", False):
-        return False
-    if user.pk == project.owner_id:
-        return True
-    return bool((roles_of(project, user) if roles is None else roles) & EDITOR_ROLES)
 
 
 TOOL_NAME = "requirements_list"

@@ -31,11 +31,11 @@ from django.utils.translation import gettext_noop
 from procurement import file_storage, journal
 from procurement.guards import lock_project
 from procurement.models import Action, Project
-from procurement.permissions import roles_of
 
 from . import rendering
 from .content import build_dossier
 from .models import DossierDownload, DossierRequest, DossierVersion
+from .permissions import can_generate
 from .reaper import WORKER_LOST, reap_lost_jobs, this_worker
 
 logger = logging.getLogger(__name__)
@@ -78,14 +78,6 @@ class DossierFileDamaged(Exception):
 # --- requesting ------------------------------------------------------------------------------
 
 
-def may_generate(project: Project, user) -> bool:
-    """Every member may generate the dossier (administrators too); `None` is an operator
-    running the management command."""
-    if user is None or user.is_superuser:
-        return True
-    return bool(roles_of(project, user))
-
-
 def request_dossier(*, project: Project, by, language: str, enqueue: bool = True) -> DossierRequest:
     """Ask for a new dossier version and queue its job.
 
@@ -94,7 +86,7 @@ def request_dossier(*, project: Project, by, language: str, enqueue: bool = True
     """
     with transaction.atomic():
         locked = lock_project(project)
-        if not may_generate(locked, by):
+        if not can_generate(locked, by):
             raise PermissionDenied
         # A job whose worker was killed is failed now, so asking again retries it.
         reap_lost_jobs(project_id=locked.pk)

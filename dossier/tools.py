@@ -15,10 +15,10 @@ from procurement.models import Project
 
 from .forms import RequirementForm, initial_for, source_choices
 from .models import Requirement
+from .permissions import can_edit_requirements
 from .requirements import (
     TOOL_NAME,
     award_weight_total,
-    can_edit_requirements,
     format_percent,
     list_problems,
     project_requirements,

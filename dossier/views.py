@@ -24,6 +24,7 @@ from . import requirements as requirement_service
 from . import services
 from .forms import RequirementForm
 from .models import DossierVersion, Requirement
+from .permissions import can_edit_requirements
 from .tools import RequirementsListTool, requirements_panel, requirements_specification
 from .word import DOCX_TYPE
 
@@ -123,7 +124,7 @@ def _refused(request, project, exc: ValidationError) -> HttpResponse:
 
 def _editable(request, project_id: int) -> Project:
     project = get_visible_project(request.user, project_id)
-    require(requirement_service.can_edit_requirements(project, request.user))
+    require(can_edit_requirements(project, request.user))
     return project
 
 

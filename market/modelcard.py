@@ -45,6 +45,8 @@ from procurement.permissions import can_edit_answer, roles_of
 
 from . import services
 from .models import ModelCard, ModelCardField, Product, Vendor
+from .permissions import can_confirm, can_edit_market
+from .selectors import field_item
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 SCHEMA_FILE = SCHEMA_DIR / "chai-applied-model-card-v0.2.xsd"
@@ -237,7 +239,7 @@ def import_model_card(*, product: Product, by, upload) -> ModelCard:
         locked = services.lock_market(
             product.vendor.project,
             by,
-            services.can_edit_market,
+            can_edit_market,
             (services.DIALOGUE_TOOL, services.EVALUATION_TOOL),
         )
         current = Product.objects.select_related("vendor").get(
@@ -283,27 +285,6 @@ def import_model_card(*, product: Product, by, upload) -> ModelCard:
         return card
 
 
-def _item(project: Project, key: str) -> ChecklistItem | None:
-    if not key:
-        return None
-    return (
-        ChecklistItem.objects.filter(stage__pathway_id=project.pathway_id, key=key)
-        .select_related("stage")
-        .first()
-    )
-
-
-def may_confirm(project: Project, user, field: ModelCardField, roles: set[str]) -> bool:
-    """The owner, the procurement consultant, or a member holding the role of the item the
-    answer belongs to."""
-    if not project.is_active or field.confirmed_at is not None:
-        return False
-    if services.can_edit_market(project, user, roles):
-        return True
-    item = _item(project, field.item_key)
-    return item is not None and item.role in roles
-
-
 def confirm_field(*, field: ModelCardField, by) -> ModelCardField:
     """A team member confirms a pre-filled answer. When its checklist item can be answered now
     by them, the text becomes the item's answer (through the checklist's own service, which
@@ -313,13 +294,13 @@ def confirm_field(*, field: ModelCardField, by) -> ModelCardField:
         locked = services.lock_market(
             project,
             by,
-            lambda p, u: may_confirm(p, u, field, roles_of(p, u)),
+            lambda p, u: can_confirm(p, u, field, roles_of(p, u)),
             (services.DIALOGUE_TOOL, services.EVALUATION_TOOL),
         )
         current = ModelCardField.objects.select_for_update().get(pk=field.pk)
         if current.confirmed_at is not None:
             return current
-        item = _item(locked, current.item_key)
+        item = field_item(locked, current)
         answered = False
         if item is not None:
             status = load_stage_status(locked)
@@ -355,7 +336,7 @@ def confirmable_fields(project: Project, user, vendors: list[Vendor]) -> set[int
         for product in vendor.products.all()
         for card in product.model_cards.all()
         for field in card.fields.all()
-        if may_confirm(project, user, field, roles)
+        if can_confirm(project, user, field, roles)
     }
 
 

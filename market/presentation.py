@@ -11,8 +11,8 @@ from procurement.models import Project
 from . import scoring
 from .gate import dialogue_reasons, evaluation_reasons
 from .models import DialogueEntry, Vendor
+from .permissions import can_edit_market, can_run_evaluation, can_score
 from .selectors import EvaluationState, dialogue_of, open_questions, vendors_of
-from .services import can_edit_market, can_run_evaluation, can_score
 
 
 def _name(user) -> str:

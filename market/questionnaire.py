@@ -35,6 +35,7 @@ from validation.parsing import ParseError, refuse_too_large_or_empty, xlsx_rows
 
 from . import services
 from .models import OfferAnswer, Vendor
+from .permissions import can_edit_market
 
 KEY_PREFIX = "K-"
 MAX_ROWS = 2000
@@ -275,7 +276,7 @@ def import_answers(*, vendor: Vendor, by, upload) -> list[OfferAnswer]:
         locked = services.lock_market(
             vendor.project,
             by,
-            services.can_edit_market,
+            can_edit_market,
             (services.DIALOGUE_TOOL, services.EVALUATION_TOOL),
         )
         current = Vendor.objects.select_for_update().get(pk=vendor.pk, project=locked)

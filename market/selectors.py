@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from django.db.models import Prefetch
 
+from checklists.models import ChecklistItem
 from decisions.selectors import answer_values
 from dossier.models import Requirement
 from procurement.models import Project
@@ -25,6 +26,7 @@ from .models import (
     Evaluator,
     MinimumCheck,
     ModelCard,
+    ModelCardField,
     OfferAnswer,
     Product,
     Score,
@@ -209,4 +211,15 @@ def load_evaluation(project: Project) -> EvaluationState:
         },
         finished=Evaluation.objects.filter(project=project).first(),
         procedure=answer_values(project, [PROCEDURE_ITEM]).get(PROCEDURE_ITEM, ""),
+    )
+
+
+def field_item(project: Project, field: ModelCardField) -> ChecklistItem | None:
+    """The checklist item of the project's pathway that a model card's answer belongs to."""
+    if not field.item_key:
+        return None
+    return (
+        ChecklistItem.objects.filter(stage__pathway_id=project.pathway_id, key=field.item_key)
+        .select_related("stage")
+        .first()
     )

@@ -7,7 +7,7 @@ records one journal entry in the same transaction. A refused call writes nothing
 
 Who may do what:
 - vendors, products, the dialogue log, questionnaire imports and model cards: the project owner
-  and the procurement consultant(s) (EDITOR_ROLES);
+  and the procurement consultant(s) (`permissions.EDITOR_ROLES`);
 - the evaluation's set-up (evaluators, scales, minimum requirement checks), the consensus and
   finishing it: the procurement consultant;
 - a score: the evaluator it belongs to, who must be assigned and still hold an evaluating role.
@@ -31,7 +31,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from checklists.roles import Role
 from dossier.models import Requirement
 from procurement import evidence_files, journal
 from procurement.guards import lock_project, require_tool_open
@@ -54,14 +53,11 @@ from .models import (
     Score,
     Vendor,
 )
+from .permissions import EVALUATING_ROLES, can_edit_market, can_run_evaluation, can_score
 from .selectors import load_evaluation
 
 DIALOGUE_TOOL = "market_dialogue"
 EVALUATION_TOOL = "offer_evaluation"
-EDITOR_ROLES = frozenset({Role.PROCUREMENT})
-EVALUATING_ROLES = frozenset(
-    {Role.CLINICIAN, Role.PROCUREMENT, Role.IT_ARCHITECT, Role.AI_COMPETENCE}
-)
 
 # Messages kept as constants so tests can assert them.
 EVALUATION_FINISHED = gettext_noop("The evaluation is finished: its scores can no longer change.")
@@ -102,22 +98,6 @@ EVALUATORS_FIXED = gettext_noop(
     "Every evaluator has scored and the scores are revealed: no evaluator can be added now."
 )
 NOT_IN_DIALOGUE = gettext_noop("Only a vendor in the dialogue can ask a question or meet with you.")
-
-
-def can_edit_market(project: Project, user, roles: set[str] | None = None) -> bool:
-    """The owner and the procurement consultant, while the project is active."""
-    if not project.is_active or not getattr(user, "is_authenticated", False):
-        return False
-    if user.pk == project.owner_id:
-        return True
-    return bool((roles_of(project, user) if roles is None else roles) & EDITOR_ROLES)
-
-
-def can_run_evaluation(project: Project, user, roles: set[str] | None = None) -> bool:
-    """Only the procurement consultant sets up the evaluation and sets the consensus."""
-    if not project.is_active or not getattr(user, "is_authenticated", False):
-        return False
-    return Role.PROCUREMENT in (roles_of(project, user) if roles is None else roles)
 
 
 def lock_market(project: Project, by, allowed, tools: tuple[str, ...], seen_state=None) -> Project:
@@ -555,15 +535,6 @@ def save_score(
             after={"vendor": bidder.name, "criterion": criterion.position, "new": created},
         )
         return score
-
-
-def can_score(project: Project, user) -> bool:
-    """Whether `user` is an assigned evaluator holding an evaluating role (active project)."""
-    if not project.is_active or not getattr(user, "is_authenticated", False):
-        return False
-    return Evaluator.objects.filter(project=project, user=user).exists() and bool(
-        roles_of(project, user) & EVALUATING_ROLES
-    )
 
 
 def set_consensus(

@@ -7,9 +7,10 @@ from django.urls import reverse
 from procurement.gates import Reason
 
 from .gate import dialogue_reasons, evaluation_reasons
+from .permissions import can_run_evaluation, can_score
 from .presentation import dialogue_data, dialogue_tool_context, evaluation_data
 from .selectors import load_evaluation, open_questions
-from .services import DIALOGUE_TOOL, EVALUATION_TOOL, can_run_evaluation, can_score
+from .services import DIALOGUE_TOOL, EVALUATION_TOOL
 
 
 class DialogueTool:

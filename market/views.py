@@ -37,6 +37,7 @@ from .forms import (
     VendorForm,
 )
 from .models import DialogueEntry, DialogueFile, ModelCardField, Product, Vendor
+from .permissions import EVALUATING_ROLES, can_edit_market, can_run_evaluation
 from .presentation import evaluation_context
 from .report import evaluation_docx
 from .selectors import dialogue_of, load_evaluation, vendors_of
@@ -76,9 +77,7 @@ def _run(request, form, back: HttpResponse, change: Callable, done: str) -> Http
 
 
 def _members(project):
-    return [
-        user for user, roles in team_people(project).items() if roles & services.EVALUATING_ROLES
-    ]
+    return [user for user, roles in team_people(project).items() if roles & EVALUATING_ROLES]
 
 
 # --- the market page: vendors, dialogue, questionnaires, model cards ---------------------------
@@ -93,7 +92,7 @@ def page(request: HttpRequest, project_id: int) -> HttpResponse:
     context = project_context(
         project, request.user, stage=project.tool_stage(services.DIALOGUE_TOOL)
     )
-    can_edit = services.can_edit_market(project, request.user, roles)
+    can_edit = can_edit_market(project, request.user, roles)
     entries = dialogue_of(project)
     if can_edit:
         _attach_forms(vendors, entries)
@@ -429,7 +428,7 @@ def minimum_set(request: HttpRequest, project_id: int, vendor_id: int, requireme
 @require_POST
 def evaluation_finish(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id, services.EVALUATION_TOOL)
-    require(services.can_run_evaluation(project, request.user))
+    require(can_run_evaluation(project, request.user))
     try:
         services.finish_evaluation(project=project, by=request.user)
     except ValidationError as exc:

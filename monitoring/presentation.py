@@ -11,13 +11,10 @@ from . import rules
 from .gate import gate_reasons_for
 from .labels import STATUS_CLASSES, rule_label, status_label
 from .metrics import METRICS
+from .permissions import can_approve_plan, can_assess, can_contribute, can_decide
 from .plots import control_chart
 from .selectors import MonitoringState, load_state
 from .services import (
-    may_approve_plan,
-    may_assess,
-    may_contribute,
-    may_decide,
     monitoring_stage,
     plan_data,
 )
@@ -104,10 +101,10 @@ def permissions(project, user, roles: set[str]) -> dict:
     open_ = _is_open(project)
     return {
         "is_open": open_,
-        "can_contribute": open_ and may_contribute(project, user, roles),
-        "can_approve_plan": open_ and may_approve_plan(project, user, roles),
-        "can_assess": project.is_active and may_assess(project, user, roles),
-        "can_decide": project.is_active and may_decide(project, user, roles),
+        "can_contribute": open_ and can_contribute(project, user, roles),
+        "can_approve_plan": open_ and can_approve_plan(project, user, roles),
+        "can_assess": project.is_active and can_assess(project, user, roles),
+        "can_decide": project.is_active and can_decide(project, user, roles),
         "is_ai_competence": Role.AI_COMPETENCE in roles,
     }
 

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from checklists.models import Stage
-from checklists.roles import Role
 from procurement import journal
 from procurement.guards import lock_project, require_tool_open
 from procurement.models import Action, Project
@@ -45,13 +44,9 @@ from .models import (
 )
 from .parsing import FORMATS, PeriodRow, check_values, parse_periods
 from .periods import PeriodError, parse_period
+from .permissions import can_approve_plan, can_assess, can_contribute, can_decide
 
 TOOL = "monitoring"
-
-# Who may propose a plan and send data (the owner always may).
-CONTRIBUTOR_ROLES = frozenset(
-    {Role.CLINICIAN, Role.AI_COMPETENCE, Role.INNOVATION_CONSULTANT, Role.IT_ARCHITECT}
-)
 
 NO_MONITORING_STAGE = gettext_noop("This project's pathway has no monitoring stage.")
 NO_PLAN = gettext_noop("Make and approve a monitoring plan before data can be received.")
@@ -77,24 +72,6 @@ DECISION_REASON_REQUIRED = gettext_noop("Give the reason for the decision.")
 def monitoring_stage(project: Project) -> Stage | None:
     """The project's stage that holds the monitoring tool."""
     return next((stage for stage in project.stages if TOOL in (stage.tools or [])), None)
-
-
-def may_contribute(project: Project, user, roles: set[str] | None = None) -> bool:
-    roles = roles_of(project, user) if roles is None else roles
-    return user.pk == project.owner_id or bool(roles & CONTRIBUTOR_ROLES)
-
-
-def may_approve_plan(project: Project, user, roles: set[str]) -> bool:
-    """An innovation consultant's decision, never the owner's (as for stage approvals)."""
-    return Role.INNOVATION_CONSULTANT in roles and user.pk != project.owner_id
-
-
-def may_assess(project: Project, user, roles: set[str]) -> bool:
-    return Role.AI_COMPETENCE in roles
-
-
-def may_decide(project: Project, user, roles: set[str]) -> bool:
-    return Role.INNOVATION_CONSULTANT in roles and user.pk != project.owner_id
 
 
 def _locked_open(project: Project) -> tuple[Project, Stage]:
@@ -170,7 +147,7 @@ def propose_plan(
     baseline that differs from the validation result (`prefill`) without its reason, and while
     another change waits for approval."""
     project, _stage = _locked_open(project)
-    if not may_contribute(project, by):
+    if not can_contribute(project, by):
         raise PermissionDenied
     if pending_plan(project) is not None:
         raise ValidationError(_(PLAN_PENDING))
@@ -290,7 +267,7 @@ def approve_plan(*, plan: MonitoringPlan, by) -> MonitoringPlan:
     with its baselines and limits."""
     project, _stage = _locked_open(plan.project)
     plan = MonitoringPlan.objects.select_for_update().get(pk=plan.pk)
-    if not may_approve_plan(project, by, roles_of(project, by)):
+    if not can_approve_plan(project, by, roles_of(project, by)):
         raise PermissionDenied
     if plan.is_approved:
         raise ValidationError(_(PLAN_APPROVED))
@@ -368,7 +345,7 @@ def ingest_period(
     source, period): the same figures again change nothing and raise no second alarm. The
     figures are checked as an upload row is (`parsing.check_values`)."""
     project, _stage = _locked_open(project)
-    if not may_contribute(project, by):
+    if not can_contribute(project, by):
         raise PermissionDenied
     plan = current_plan(project)
     if plan is None:
@@ -384,7 +361,7 @@ def upload_periods(*, project: Project, by, data: bytes, filename: str) -> list[
     """Every period of an uploaded CSV/XLSX file, or none: a ParseError (row and column named)
     or a refusal writes nothing."""
     project, _stage = _locked_open(project)
-    if not may_contribute(project, by):
+    if not can_contribute(project, by):
         raise PermissionDenied
     plan = current_plan(project)
     if plan is None:
@@ -496,7 +473,7 @@ def assess_incident(*, incident: Incident, by, assessment: str, serious: bool = 
     project, incident = _locked_incident(incident)
     if not project.is_active:
         raise ValidationError(_("The project is not active: nothing can be changed."))
-    if not may_assess(project, by, roles_of(project, by)):
+    if not can_assess(project, by, roles_of(project, by)):
         raise PermissionDenied
     if not incident.is_open:
         raise ValidationError(_(INCIDENT_DECIDED))
@@ -531,7 +508,7 @@ def decide_incident(*, incident: Incident, by, decision: str, reason: str) -> In
     project, incident = _locked_incident(incident)
     if not project.is_active:
         raise ValidationError(_("The project is not active: nothing can be changed."))
-    if not may_decide(project, by, roles_of(project, by)):
+    if not can_decide(project, by, roles_of(project, by)):
         raise PermissionDenied
     if not incident.is_open:
         raise ValidationError(_(INCIDENT_DECIDED))

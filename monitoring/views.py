@@ -26,6 +26,7 @@ from .labels import rule_label
 from .models import Incident, MonitoringPlan, Via
 from .notice import notice_docx
 from .parsing import CLASSIFICATION, FORMAT_HELP, FORMATS
+from .permissions import can_approve_plan, can_assess, can_contribute, can_decide
 from .presentation import figures, incident_rows, metric_rows, permissions
 from .selectors import load_state, prefill
 from .services import MetricSpec, monitoring_stage
@@ -116,7 +117,7 @@ def page(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def plan_propose(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
-    require(services.may_contribute(project, request.user))
+    require(can_contribute(project, request.user))
     state = load_state(project)
     source = _source(request, state)
     form = _plan_form(project, source, request.POST)
@@ -161,7 +162,7 @@ def plan_propose(request: HttpRequest, project_id: int) -> HttpResponse:
 def plan_approve(request: HttpRequest, project_id: int, plan_id: int) -> HttpResponse:
     project = _project(request, project_id)
     plan = get_object_or_404(MonitoringPlan, pk=plan_id, project=project)
-    require(services.may_approve_plan(project, request.user, roles_of(project, request.user)))
+    require(can_approve_plan(project, request.user, roles_of(project, request.user)))
     try:
         services.approve_plan(plan=plan, by=request.user)
     except ValidationError as exc:
@@ -174,7 +175,7 @@ def plan_approve(request: HttpRequest, project_id: int, plan_id: int) -> HttpRes
 @require_POST
 def period_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
-    require(services.may_contribute(project, request.user))
+    require(can_contribute(project, request.user))
     plan = services.current_plan(project)
     if plan is None:
         return _refused(request, project, [_(services.NO_PLAN)])
@@ -200,7 +201,7 @@ def period_add(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def upload(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
-    require(services.may_contribute(project, request.user))
+    require(can_contribute(project, request.user))
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _refused(request, project, error_messages(form), "#data")
@@ -261,8 +262,8 @@ def incident(request: HttpRequest, project_id: int, incident_id: int) -> HttpRes
         figures=[f for f in figures(state) if f.id == f"monitoring-{item.metric}"],
         assess_form=AssessForm(initial={"assessment": item.assessment, "serious": item.serious}),
         decide_form=DecideForm(),
-        may_assess_now=item.is_open and rights["can_assess"],
-        may_decide_now=item.is_open
+        can_assess_now=item.is_open and rights["can_assess"],
+        can_decide_now=item.is_open
         and rights["can_decide"]
         and item.assessed_by_id is not None
         and item.assessed_by_id != request.user.pk,
@@ -276,7 +277,7 @@ def incident(request: HttpRequest, project_id: int, incident_id: int) -> HttpRes
 @require_POST
 def assess(request: HttpRequest, project_id: int, incident_id: int) -> HttpResponse:
     project, item = _incident(request, project_id, incident_id)
-    require(services.may_assess(project, request.user, roles_of(project, request.user)))
+    require(can_assess(project, request.user, roles_of(project, request.user)))
     back = reverse("monitoring:incident", args=[project.pk, item.pk])
     form = AssessForm(request.POST)
     if not form.is_valid():
@@ -297,7 +298,7 @@ def assess(request: HttpRequest, project_id: int, incident_id: int) -> HttpRespo
 @require_POST
 def decide(request: HttpRequest, project_id: int, incident_id: int) -> HttpResponse:
     project, item = _incident(request, project_id, incident_id)
-    require(services.may_decide(project, request.user, roles_of(project, request.user)))
+    require(can_decide(project, request.user, roles_of(project, request.user)))
     back = reverse("monitoring:incident", args=[project.pk, item.pk])
     form = DecideForm(request.POST)
     if not form.is_valid():

@@ -17,6 +17,7 @@ from procurement.project_page import project_context
 from . import deadlines
 from .forms import AssignmentForm, StageTargetForm
 from .models import ItemAssignment, StageTarget
+from .permissions import can_plan
 
 
 def _members(project):
@@ -67,7 +68,7 @@ def deadlines_page(request: HttpRequest, project_id: int) -> HttpResponse:
     context.update(
         tab="deadlines",
         stages=rows,
-        may_plan=deadlines.may_plan(project, request.user),
+        can_plan=can_plan(project, request.user),
         today=deadlines.today(),
     )
     return render(request, "notifications/deadlines.html", context)
@@ -77,7 +78,7 @@ def deadlines_page(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def stage_target_save(request: HttpRequest, project_id: int, stage_id: int) -> HttpResponse:
     project = get_visible_project(request.user, project_id)
-    require(deadlines.may_plan(project, request.user))
+    require(can_plan(project, request.user))
     stage = get_object_or_404(Stage, pk=stage_id, pathway_id=project.pathway_id)
     form = StageTargetForm(request.POST, prefix=f"stage{stage.pk}")
     if form.is_valid():
@@ -97,7 +98,7 @@ def stage_target_save(request: HttpRequest, project_id: int, stage_id: int) -> H
 @require_POST
 def assignment_save(request: HttpRequest, project_id: int, item_id: int) -> HttpResponse:
     project = get_visible_project(request.user, project_id)
-    require(deadlines.may_plan(project, request.user))
+    require(can_plan(project, request.user))
     item = get_object_or_404(ChecklistItem, pk=item_id, stage__pathway_id=project.pathway_id)
     form = AssignmentForm(request.POST, members=_members(project), prefix=f"item{item.pk}")
     if not form.is_valid():

@@ -24,20 +24,12 @@ from procurement.models import Action, Membership, Project
 from procurement.permissions import roles_of
 
 from .models import ItemAssignment, Kind, StageTarget
+from .permissions import can_plan
 from .routing import notify, project_link
 
 # Days before (negative) or after the due date that a reminder goes out.
 REMINDER_OFFSETS = (-7, -1, 1)
 NOT_A_MEMBER = "not_a_member"
-
-
-def may_plan(project: Project, user) -> bool:
-    """The owner and the project's innovation consultants set dates and assignees."""
-    if not project.is_active or not getattr(user, "is_authenticated", False):
-        return False
-    if user.pk == project.owner_id:
-        return True
-    return Role.INNOVATION_CONSULTANT in roles_of(project, user)
 
 
 def today() -> date:
@@ -54,7 +46,7 @@ def set_stage_target(*, project: Project, stage: Stage, by, target_date: date | 
         raise ValidationError(_("This stage is not part of the project's pathway."))
     with transaction.atomic():
         locked = lock_project(project)
-        if not may_plan(locked, by):
+        if not can_plan(locked, by):
             raise PermissionDenied
         current = StageTarget.objects.filter(project=locked, stage=stage).first()
         before = _iso(current.target_date) if current else None
@@ -85,7 +77,7 @@ def assign_item(
         raise ValidationError(_("This item is not part of the project's pathway."))
     with transaction.atomic():
         locked = lock_project(project)
-        if not may_plan(locked, by):
+        if not can_plan(locked, by):
             raise PermissionDenied
         if assignee is not None and not (assignee.is_active and roles_of(locked, assignee)):
             raise ValidationError(

@@ -8,8 +8,8 @@ from django.db.models import Q
 
 from checklists.roles import Role
 
-from .gates import NextStep, StageStatus, load_stage_statuses, next_step
-from .models import RETIRED, Membership, Project
+from .gates import NextStep, StageStatus, available_actions, load_stage_statuses, next_step
+from .models import RETIRED_STATE, Action, Membership, Project
 from .permissions import visible_projects
 
 
@@ -72,9 +72,10 @@ def dashboard_context(user, page: int | str | None = 1) -> dict:
         status = statuses[project.pk]
         roles = status.roles_of(user)
         row = ProjectRow(project, status, [Role(r).label for r in sorted(roles)])
-        if project.owner_id == user.pk and project.state != RETIRED:
+        if project.owner_id == user.pk and project.state != RETIRED_STATE:
             row.return_notice = status.latest_return
-        row.next_step = next_step(project, user, status)
+        actions = available_actions(project, user, status)
+        row.next_step = next_step(project, user, status, actions=actions)
         if project.is_active:
             is_owner = project.owner_id == user.pk
             row.my_items = sum(
@@ -85,10 +86,12 @@ def dashboard_context(user, page: int | str | None = 1) -> dict:
                 for s in status.items
                 if s.answered and s.signoff_missing and s.item.signoff_role in roles
             )
+            # Asked for, and this person could decide it (the gate's four-eyes and owner rules).
+            approve = actions[Action.APPROVED]
             row.awaits_my_approval = (
-                Role.INNOVATION_CONSULTANT in roles
-                and project.approval_requested_by_id is not None
-                and project.approval_requested_by_id != user.pk
+                project.approval_requested_by_id is not None
+                and approve.offered
+                and not approve.refused
             )
         rows.append(row)
     for extension in ROW_EXTENSIONS:

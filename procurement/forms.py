@@ -18,8 +18,8 @@ from checklists.selectors import available_pathways
 
 from .models import Action, Project
 from .permissions import (
+    can_invite_from_other_regions,
     grantable_roles,
-    may_invite_from_other_regions,
     member_refusal,
     roles_of,
     team_change_refusal,
@@ -214,7 +214,7 @@ class MemberForm(forms.Form):
             organisation__path__startswith=region, is_active=True
         ).order_by("first_name", "last_name", "username")
         self.fields["user"].label_from_instance = lambda u: f"{u} ({u.username})"
-        if not may_invite_from_other_regions(project, by):
+        if not can_invite_from_other_regions(project, by):
             del self.fields["invite"]
         offered = grantable_roles(project, by, by_roles=self.by_roles)
         self.fields["role"].choices = [(value, Role(value).label) for value in offered]

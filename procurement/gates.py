@@ -1,15 +1,16 @@
 """The gate: what stands between a project and its next step, and who must act.
 
-`blocking_reasons` is the one function that decides whether a transition may happen. The project
-page's "what is missing" panel, the django-fsm conditions and permissions on `Project`, and the
-transition service all ask it, so the page never promises what the server refuses.
+`blocking_reasons` is the one function that decides whether a transition may happen. The transition
+service asks it (once, after the row lock); `available_actions`, built on it, says for each action
+what one person may do now and why not, and is read by the project page, the dashboard, the views,
+the API and "what now" (`next_step`), so the page never promises what the server refuses.
 
 It is pure: it reads the project's fields and a `StageStatus` (loaded by `load_stage_status` with a
 fixed number of queries) and returns reasons; it writes nothing and queries nothing.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -26,7 +27,17 @@ from checklists.extensions import TOOLS, evaluate_rules
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import AnswerType, Role
 
-from .models import STOPPED, Action, Answer, HistoryEntry, Membership, Project, SignOff
+from .models import (
+    RETIRED_STATE,
+    STOPPED_STATE,
+    TRANSITIONS,
+    Action,
+    Answer,
+    HistoryEntry,
+    Membership,
+    Project,
+    SignOff,
+)
 
 # Reason codes, kept as constants so tests and templates can rely on them.
 REQUIRED_UNANSWERED = "required_unanswered"
@@ -432,8 +443,8 @@ def blocking_reasons(
 ) -> list[Reason]:
     """Every reason `action` may not happen now; an empty list means it may.
 
-    Without a user, only the project's own state and checklist are judged (django-fsm
-    conditions); with one, whether this person may do it is judged too.
+    Without a user, only the project's own state and checklist are judged (the API's
+    `approve_blocked_by`); with one, whether this person may do it is judged too.
     """
     reasons: list[Reason] = []
     consultant_only = False
@@ -483,7 +494,7 @@ def blocking_reasons(
         consultant_only = True
     elif action == Action.REOPENED:
         consultant_only = True
-        if project.state != STOPPED:
+        if project.state != STOPPED_STATE:
             reasons.append(Reason(NOT_STOPPED, _("Only a stopped project can be reopened.")))
     elif action == Action.RETIRED:
         consultant_only = True
@@ -550,6 +561,100 @@ def _user_reasons(project, action, status, user, consultant_only) -> list[Reason
     return []
 
 
+# --- available actions: what one person may do on a project now, and why not -------------------
+
+# The actions a person takes on a project: asking for approval, then the state machine's.
+PROJECT_ACTIONS = (Action.APPROVAL_REQUESTED, *TRANSITIONS)
+
+# Reasons that say this person may not do the action at all, whatever the checklist says: a view
+# answers them with 403 (a gap in the checklist is a 409 or a message on the page).
+PERSON_REFUSALS = (ROLE_REQUIRED, FOUR_EYES)
+
+
+def refuses_person(reasons: list[Reason]) -> bool:
+    """Whether `reasons` (from the gate) refuse the person rather than the project's state."""
+    return any(reason.code in PERSON_REFUSALS for reason in reasons)
+
+
+@dataclass(frozen=True)
+class AvailableAction:
+    """One action for one person: whether it is offered (the page shows its button, enabled or
+    not) and the reasons it is blocked now (none: the person may do it)."""
+
+    action: str
+    offered: bool
+    reasons: list[Reason]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+    @property
+    def refused(self) -> bool:
+        """The person may not do it at all (their role, their own request), not merely not yet."""
+        return refuses_person(self.reasons)
+
+
+class AvailableActions(Mapping):
+    """`available_actions`' answer: action -> AvailableAction, each judged when first read (the
+    dashboard reads one action of many projects, the project page all of one)."""
+
+    def __init__(self, project: Project, user, status: StageStatus):
+        self.project, self.user, self.status = project, user, status
+        self._judged: dict[str, AvailableAction] = {}
+
+    def __getitem__(self, action: str) -> AvailableAction:
+        if action not in PROJECT_ACTIONS:
+            raise KeyError(action)
+        if action not in self._judged:
+            self._judged[action] = AvailableAction(
+                action=action,
+                offered=_offered(self.project, self.user, self.status, action),
+                reasons=blocking_reasons(
+                    project=self.project, action=action, status=self.status, user=self.user
+                ),
+            )
+        return self._judged[action]
+
+    def __iter__(self):
+        return iter(PROJECT_ACTIONS)
+
+    def __len__(self) -> int:
+        return len(PROJECT_ACTIONS)
+
+
+def available_actions(project: Project, user, status: StageStatus) -> AvailableActions:
+    """For each action on the project (ask for approval, approve, return, stop, reopen, retire,
+    continue into the next pathway): whether `user` is offered it now and, if they may not do
+    it, the gate's reasons. Pure like `blocking_reasons`, whose reasons these are: the project
+    page, the dashboard, the views, the API and "what now" all read it."""
+    return AvailableActions(project, user, status)
+
+
+def _offered(project: Project, user, status: StageStatus, action: str) -> bool:
+    """Whether the action is one this person could take at this point of the journey: the
+    owner and the consultants ask for approval (until someone has); the consultants decide."""
+    consultant = Role.INNOVATION_CONSULTANT in status.roles_of(user)
+    if action == Action.APPROVAL_REQUESTED:
+        is_owner = user is not None and user.pk == project.owner_id
+        return (
+            project.is_active and (is_owner or consultant) and not project.approval_requested_by_id
+        )
+    if not consultant:
+        return False
+    if action in (Action.APPROVED, Action.STOPPED):
+        return project.is_active
+    if action == Action.RETURNED:
+        return project.is_active and bool(project.earlier_stages())
+    if action == Action.REOPENED:
+        return project.state == STOPPED_STATE
+    if action == Action.RETIRED:
+        return project.is_in_last_stage
+    if action == Action.CONTINUED:
+        return bool(project.pathway.continues_into) and project.is_in_last_stage
+    raise ValueError(f"unknown action {action!r}")
+
+
 # --- what now: the next step for one person ------------------------------------------------------
 
 NEXT_RETIRED = "retired"
@@ -579,15 +684,20 @@ class NextStep:
     overdue: bool = False
 
 
-def next_step(project: Project, user, status: StageStatus) -> NextStep:
+def next_step(
+    project: Project, user, status: StageStatus, *, actions: AvailableActions | None = None
+) -> NextStep:
     """The one sentence the dashboard and the project page show a person about a project,
     followed by what is overdue when the status was loaded with its deadlines.
 
-    Pure like `blocking_reasons`, on which it is built: it reads the project (with its owner,
-    the person who asked for approval and the latest return or stop in `status`), the stage's
-    checklist and `status.deadlines`, and queries nothing.
+    Pure like `blocking_reasons`, on which it is built (through `available_actions`; pass the
+    caller's `actions` for this person to judge each action once): it reads the project (with
+    its owner, the person who asked for approval and the latest return or stop in `status`),
+    the stage's checklist and `status.deadlines`, and queries nothing.
     """
-    step = _next_step(project, user, status)
+    if actions is None:
+        actions = available_actions(project, user, status)
+    step = _next_step(project, user, status, actions)
     late = _overdue_sentence(project, user, status)
     if not late:
         return step
@@ -638,10 +748,10 @@ def _overdue_sentence(project: Project, user, status: StageStatus) -> str:
     return " ".join(sentences)
 
 
-def _next_step(project: Project, user, status: StageStatus) -> NextStep:
+def _next_step(project: Project, user, status: StageStatus, actions: AvailableActions) -> NextStep:
     roles = status.roles_of(user)
     consultant = Role.INNOVATION_CONSULTANT.value
-    if project.state == "retired":
+    if project.state == RETIRED_STATE:
         return NextStep(NEXT_RETIRED, _("Nothing to do: the project has been retired."))
     notice = status.latest_return
     if not project.is_active:
@@ -659,14 +769,11 @@ def _next_step(project: Project, user, status: StageStatus) -> NextStep:
 
     if project.approval_requested_by_id:
         requester = project.approval_requested_by
-        if consultant in roles and requester.pk != user.pk:
-            if not blocking_reasons(
-                project=project, action=Action.APPROVED, status=status, user=user
-            ):
-                return NextStep(
-                    NEXT_APPROVE,
-                    _("Approve the stage – %(name)s has asked for it.") % {"name": requester},
-                )
+        if actions[Action.APPROVED].allowed:
+            return NextStep(
+                NEXT_APPROVE,
+                _("Approve the stage – %(name)s has asked for it.") % {"name": requester},
+            )
         if consultant in roles:
             return NextStep(
                 NEXT_WAIT_FOR_APPROVAL,
@@ -690,10 +797,8 @@ def _next_step(project: Project, user, status: StageStatus) -> NextStep:
         s for s in status.items if s.answered and s.signoff_missing and s.item.signoff_role in roles
     ]
     reasons = checklist_reasons(status)
-    may_request = not blocking_reasons(
-        project=project, action=Action.APPROVAL_REQUESTED, status=status, user=user
-    )
-    if notice is not None and notice.action == Action.RETURNED and (mine or may_request):
+    can_request = actions[Action.APPROVAL_REQUESTED].allowed
+    if notice is not None and notice.action == Action.RETURNED and (mine or can_request):
         what = (
             ngettext("fix item %(items)s", "fix %(count)d items: %(items)s", len(mine))
             % {"count": len(mine), "items": _first(mine)}
@@ -740,7 +845,7 @@ def _next_step(project: Project, user, status: StageStatus) -> NextStep:
             _("Add a %(role)s to the team – the stage needs one.")
             % {"role": Role(unstaffed[0].role).label},
         )
-    if may_request:
+    if can_request:
         return NextStep(
             NEXT_REQUEST_APPROVAL,
             _("Ask for approval now – every required item is answered."),

@@ -2,12 +2,11 @@
 
 A project's state is the key of the stage it is in, or one of the terminal states below. It only
 changes through the transition methods here, and those are only called by
-`procurement.transitions.perform_transition`, which locks the row, re-checks the gate and writes the
+`procurement.transitions.perform_transition`, which locks the row, asks the gate and writes the
 history entry in the same transaction.
 """
 
 from functools import cached_property
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import models
@@ -18,9 +17,11 @@ from accounts.models import Organisation
 from checklists.models import ChecklistItem, Pathway, Stage
 from checklists.roles import Role
 
-STOPPED = "stopped"
-RETIRED = "retired"
-TERMINAL_STATE_LABELS = {STOPPED: _("Stopped"), RETIRED: _("Retired")}
+# The terminal states, named apart from the Action members that lead there (Action.STOPPED is
+# the "stop" event, STOPPED_STATE the state it leaves the project in).
+STOPPED_STATE = "stopped"
+RETIRED_STATE = "retired"
+TERMINAL_STATE_LABELS = {STOPPED_STATE: _("Stopped"), RETIRED_STATE: _("Retired")}
 
 
 class Action(models.TextChoices):
@@ -123,34 +124,6 @@ TRANSITIONS = (
 )
 
 
-# The gate (gates.py) reads these models, so the models cannot import it: procurement's
-# AppConfig.ready() hands its two functions to the django-fsm conditions here.
-GATE = SimpleNamespace(blocking_reasons=None, load_stage_status=None)
-
-
-def _fsm_condition(action: str):
-    """A django-fsm condition that asks the one gate function (project-level reasons only)."""
-
-    def condition(project: "Project") -> bool:
-        return not GATE.blocking_reasons(
-            project=project, action=action, status=project.stage_status()
-        )
-
-    condition.__name__ = f"gate_open_for_{action}"
-    return condition
-
-
-def _fsm_permission(action: str):
-    """A django-fsm permission that asks the same gate function with the user's roles."""
-
-    def permission(project: "Project", user) -> bool:
-        return not GATE.blocking_reasons(
-            project=project, action=action, status=project.stage_status(), user=user
-        )
-
-    return permission
-
-
 def _next_stage_key(project: "Project", **kwargs) -> str:
     return project.next_stage().key
 
@@ -221,7 +194,7 @@ class Project(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("projects")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(state=STOPPED) | ~models.Q(stopped_from=""),
+                condition=~models.Q(state=STOPPED_STATE) | ~models.Q(stopped_from=""),
                 name="stopped_project_knows_its_stage",
             ),
             models.CheckConstraint(
@@ -259,7 +232,7 @@ class Project(ConcurrentTransitionMixin, models.Model):
     @property
     def current_stage(self) -> Stage | None:
         """The stage the project is in, or the one it was stopped in."""
-        return self.stage(self.stopped_from if self.state == STOPPED else self.state)
+        return self.stage(self.stopped_from if self.state == STOPPED_STATE else self.state)
 
     def next_stage(self) -> Stage | None:
         stage = self.current_stage
@@ -291,83 +264,36 @@ class Project(ConcurrentTransitionMixin, models.Model):
         stage = self.stage(key)
         return stage.name if stage else key
 
-    def stage_status(self):
-        """The checklist status of the current stage (cached on the instance until reloaded)."""
-        if not hasattr(self, "_stage_status"):
-            self._stage_status = GATE.load_stage_status(self)
-        return self._stage_status
-
-    def forget_cached_status(self) -> None:
-        self.__dict__.pop("_stage_status", None)
-
-    def refresh_from_db(self, *args, **kwargs):
-        self.forget_cached_status()
-        super().refresh_from_db(*args, **kwargs)
-
     # --- the state machine: only called by procurement.transitions.perform_transition ----------
+    # The gate is asked there, once, after the row lock: the transitions carry no django-fsm
+    # conditions or permission of their own (asked again, they could only agree or hide a bug).
 
-    @transition(
-        field=state,
-        source="*",
-        target=GET_STATE(_next_stage_key),
-        conditions=[_fsm_condition(Action.APPROVED)],
-        permission=_fsm_permission(Action.APPROVED),
-    )
+    @transition(field=state, source="*", target=GET_STATE(_next_stage_key))
     def approve(self, **kwargs) -> None:
         self._clear_approval_request()
 
-    @transition(
-        field=state,
-        source="*",
-        target=GET_STATE(_chosen_target),
-        conditions=[_fsm_condition(Action.RETURNED)],
-        permission=_fsm_permission(Action.RETURNED),
-    )
+    @transition(field=state, source="*", target=GET_STATE(_chosen_target))
     def return_to(self, *, target: str, **kwargs) -> None:
         if target not in {stage.key for stage in self.earlier_stages()}:
             # Raised before django-fsm sets the state, so nothing changes.
             raise ValueError(f"{target!r} is not an earlier stage of this project")
         self._clear_approval_request()
 
-    @transition(
-        field=state,
-        source="*",
-        target=STOPPED,
-        conditions=[_fsm_condition(Action.STOPPED)],
-        permission=_fsm_permission(Action.STOPPED),
-    )
+    @transition(field=state, source="*", target=STOPPED_STATE)
     def stop(self, **kwargs) -> None:
         self.stopped_from = self.state
         self._clear_approval_request()
 
-    @transition(
-        field=state,
-        source=STOPPED,
-        target=GET_STATE(_stopped_from),
-        conditions=[_fsm_condition(Action.REOPENED)],
-        permission=_fsm_permission(Action.REOPENED),
-    )
+    @transition(field=state, source=STOPPED_STATE, target=GET_STATE(_stopped_from))
     def reopen(self, **kwargs) -> None:
         """Back into the stage the project was stopped in. django-fsm reads the target
         (stopped_from) after this body; stopped_from is kept as where it was last stopped."""
 
-    @transition(
-        field=state,
-        source="*",
-        target=RETIRED,
-        conditions=[_fsm_condition(Action.RETIRED)],
-        permission=_fsm_permission(Action.RETIRED),
-    )
+    @transition(field=state, source="*", target=RETIRED_STATE)
     def retire(self, **kwargs) -> None:
         self._clear_approval_request()
 
-    @transition(
-        field=state,
-        source="*",
-        target=GET_STATE(_continuation_stage),
-        conditions=[_fsm_condition(Action.CONTINUED)],
-        permission=_fsm_permission(Action.CONTINUED),
-    )
+    @transition(field=state, source="*", target=GET_STATE(_continuation_stage))
     def continue_into(self, *, plan, **kwargs) -> None:
         """A completed fast-track project continues in the full pathway: the state moves to the
         plan's target stage; the caller (the transition service) moves the answers by key with

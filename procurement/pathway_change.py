@@ -15,12 +15,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from checklists.models import ChecklistItem, Pathway
-from checklists.roles import Role
 
 from . import journal
 from .guards import lock_project
-from .models import Action, Answer, Evidence, Project, SignOff
-from .permissions import roles_of
+from .models import RETIRED_STATE, STOPPED_STATE, Action, Answer, Evidence, Project, SignOff
+from .permissions import can_change_pathway
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 KEPT, ARCHIVED, NO_ANSWER = "kept", "archived", "none"
@@ -109,7 +108,7 @@ def plan_pathway_change(
     stage_keys = set(target.stages.values_list("key", flat=True))
     needed = (target_state,) if target_state else (project.state, project.stopped_from)
     for key in needed:
-        if key and key not in ("stopped", "retired") and key not in stage_keys:
+        if key and key not in (STOPPED_STATE, RETIRED_STATE) and key not in stage_keys:
             plan.blockers.append(
                 _("The stage “%(stage)s” does not exist in the new version.")
                 % {"stage": project.state_name(key)}
@@ -160,18 +159,13 @@ def apply_plan(plan: PathwayChangePlan) -> None:
     project.pathway = plan.target
     for cached in ("stages", "_stages_by_key"):
         project.__dict__.pop(cached, None)
-    project.forget_cached_status()
-
-
-def may_change_pathway(project: Project, user) -> bool:
-    return user.pk == project.owner_id or Role.INNOVATION_CONSULTANT in roles_of(project, user)
 
 
 def upgrade_project(*, project: Project, target: Pathway, by, comment: str = "") -> Project:
     """Move a project to a newer version of its pathway (after the preview was confirmed)."""
     with transaction.atomic():
         locked = lock_project(project)
-        if not may_change_pathway(locked, by):
+        if not can_change_pathway(locked, by):
             raise PermissionDenied
         if target.slug != locked.pathway.slug or target.version <= locked.pathway.version:
             raise ValidationError(_("Choose a newer version of the project's own pathway."))

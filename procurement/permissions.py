@@ -19,7 +19,7 @@ from checklists.models import ChecklistItem
 from checklists.roles import APPROVING_ROLES, AnswerType, Role
 
 from .gates import StageStatus
-from .models import Membership, Project
+from .models import RETIRED_STATE, Membership, Project
 
 
 def visible_projects(user) -> QuerySet[Project]:
@@ -148,8 +148,13 @@ def member_refusal(project: Project, by, user) -> str | None:
     return OTHER_REGION
 
 
-def may_invite_from_other_regions(project: Project, by) -> bool:
+def can_invite_from_other_regions(project: Project, by) -> bool:
     return by.pk == project.owner_id or is_administrator(by)
+
+
+def can_change_pathway(project: Project, user) -> bool:
+    """The owner and the project's innovation consultants move it to a newer pathway version."""
+    return user.pk == project.owner_id or Role.INNOVATION_CONSULTANT in roles_of(project, user)
 
 
 def team_change_refusal(
@@ -167,7 +172,7 @@ def team_change_refusal(
     remove button only where there is none, and the service asks again after the lock. The text
     is marked for translation and still needs `gettext` and `% {"role": ...}`.
     """
-    if project.state == "retired":
+    if project.state == RETIRED_STATE:
         return TEAM_CLOSED
     by_roles = roles_of(project, by) if by_roles is None else by_roles
     admin = is_administrator(by)

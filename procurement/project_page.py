@@ -21,17 +21,18 @@ from .forms import YES_NO_NA_CHOICES, AnswerForm, ReasonForm, ReturnForm, Transi
 from .gates import (
     REQUIRED_UNANSWERED,
     SIGNOFF_MISSING,
+    AvailableActions,
     ItemStatus,
     Reason,
     StageStatus,
-    blocking_reasons,
+    available_actions,
     checklist_reasons,
     load_stage_status,
     next_step,
 )
-from .models import STOPPED, Action, Project
-from .pathway_change import archived_answers, may_change_pathway
-from .permissions import can_edit_answer, can_manage_team, can_sign_off
+from .models import STOPPED_STATE, Action, Project
+from .pathway_change import archived_answers
+from .permissions import can_change_pathway, can_edit_answer, can_manage_team, can_sign_off
 
 
 @dataclass
@@ -130,54 +131,44 @@ def _timeline(project: Project) -> list[dict]:
         elif stage.order < current.order:
             state = "done"
         elif stage.order == current.order:
-            state = "stopped" if project.state == STOPPED else "current"
+            state = "stopped" if project.state == STOPPED_STATE else "current"
         else:
             state = "future"
         rows.append({"stage": stage, "state": state})
     return rows
 
 
-def _actions(project: Project, status: StageStatus, user, in_gate_panel: list[Reason]) -> dict:
-    """The transitions this person could take, each with the reasons it is blocked now;
-    `in_gate_panel` are the reasons "What is missing?" shows already (said there, not here)."""
-    roles = status.roles_of(user)
+# The decision panels of the page, by action (the template reads `actions.return_to`, the same
+# name as the action's URL): its form and the prefix of its fields' element ids (several forms
+# share the page; the request's form has no fields).
+ACTION_PANELS = {
+    Action.APPROVAL_REQUESTED: (TransitionForm, ""),
+    Action.APPROVED: (TransitionForm, "approve"),
+    Action.RETURNED: (ReturnForm, "return"),
+    Action.STOPPED: (ReasonForm, "stop"),
+    Action.REOPENED: (TransitionForm, "reopen"),
+    Action.RETIRED: (ReasonForm, "retire"),
+}
+
+
+def _actions(project: Project, actions: AvailableActions, in_gate_panel: list[Reason]) -> dict:
+    """The transitions this person is offered, keyed by action, each with the reasons it is
+    blocked now; `in_gate_panel` are the reasons "What is missing?" shows already (said there,
+    not here)."""
     panels = {}
-    is_consultant = Role.INNOVATION_CONSULTANT in roles
-    if project.is_active and (user.pk == project.owner_id or is_consultant):
-        panels["request"] = ActionPanel(
-            Action.APPROVAL_REQUESTED,
-            TransitionForm(),
-            blocking_reasons(
-                project=project, action=Action.APPROVAL_REQUESTED, status=status, user=user
-            ),
-            in_gate_panel,
-        )
-    if project.approval_requested_by_id:
-        panels.pop("request", None)  # already asked: the approval panel or a note says so
-    if not is_consultant:
-        return panels
-    specs = {
-        "approve": (Action.APPROVED, TransitionForm, project.is_active),
-        "return": (Action.RETURNED, ReturnForm, project.is_active and project.earlier_stages()),
-        "stop": (Action.STOPPED, ReasonForm, project.is_active),
-        "reopen": (Action.REOPENED, TransitionForm, project.state == STOPPED),
-        "retire": (Action.RETIRED, ReasonForm, project.is_in_last_stage),
-    }
-    for name, (action, form_class, shown) in specs.items():
-        if not shown:
+    for action, (form_class, id_prefix) in ACTION_PANELS.items():
+        available = actions[action]
+        if not available.offered:
             continue
-        # Several of these forms share a page: give each its own element ids (names stay).
-        ids = {"auto_id": f"id_{name}_%s"}
+        ids = {"auto_id": f"id_{id_prefix}_%s"} if id_prefix else {}
         form = form_class(project=project, **ids) if form_class is ReturnForm else form_class(**ids)
-        reasons = blocking_reasons(project=project, action=action, status=status, user=user)
-        panels[name] = ActionPanel(action, form, reasons, in_gate_panel)
+        panels[str(action)] = ActionPanel(action, form, available.reasons, in_gate_panel)
     return panels
 
 
 def project_context(project: Project, user, *, stage: Stage | None = None) -> dict:
     """Everything the project pages show, for one person."""
     current_status = load_stage_status(project, with_deadlines=True)
-    project._stage_status = current_status
     viewing = stage or project.current_stage
     if viewing is not None and project.current_stage and viewing.pk != project.current_stage.pk:
         status = load_stage_status(project, viewing)
@@ -185,6 +176,7 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         status = current_status
     rows = [_row(project, status, item_status, user) for item_status in status.items]
     gate = gate_panel(project, current_status)
+    actions = available_actions(project, user, current_status)
     return {
         "tool_panels": tool_panels(project, viewing, user, status),
         "project": project,
@@ -201,8 +193,9 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         if status is not current_status
         else None,
         "return_notice": current_status.latest_return,
-        "actions": _actions(project, current_status, user, gate["reasons"]),
-        "next_step": next_step(project, user, current_status),
+        "available_actions": actions,
+        "actions": _actions(project, actions, gate["reasons"]),
+        "next_step": next_step(project, user, current_status, actions=actions),
         "my_roles": [Role(role).label for role in sorted(current_status.roles_of(user))],
         "can_manage_team": can_manage_team(project, user, by_roles=current_status.roles_of(user)),
         "memberships": project.memberships.select_related("user").order_by(
@@ -214,11 +207,9 @@ def project_context(project: Project, user, *, stage: Stage | None = None) -> di
         # Only the history and pathway-change tabs show them: read when a template does.
         "archived_answers": SimpleLazyObject(partial(archived_answers, project)),
         "newer_version": project.pathway.newer_versions().first()
-        if may_change_pathway(project, user)
+        if can_change_pathway(project, user)
         else None,
-        "can_continue": bool(project.pathway.continues_into)
-        and project.is_in_last_stage
-        and Role.INNOVATION_CONSULTANT in current_status.roles_of(user),
+        "can_continue": actions[Action.CONTINUED].offered,
     }
 
 
@@ -369,7 +360,6 @@ def item_context(
     depends on the gate (the "what is missing" panel, the decisions, the status badges, the
     journey), from one gate result, so they are swapped together and never disagree."""
     current_status = load_stage_status(project)
-    project._stage_status = current_status
     current = project.current_stage
     if current is not None and item.stage_id == current.pk:
         status = current_status
@@ -383,7 +373,9 @@ def item_context(
         "row": row,
         "status": status,
         "gate": gate,
-        "actions": _actions(project, current_status, user, gate["reasons"]),
+        "actions": _actions(
+            project, available_actions(project, user, current_status), gate["reasons"]
+        ),
         "timeline": _timeline(project),
         "viewing_stage": item.stage,
     }

@@ -17,17 +17,17 @@ from checklists.models import ChecklistItem
 from . import evidence_files, services
 from .dashboard import dashboard_context
 from .forms import TRANSITION_FORMS, AnswerForm, MemberForm, ProjectForm, ReturnForm, TransitionForm
-from .gates import FOUR_EYES, ROLE_REQUIRED, blocking_reasons, load_stage_status
+from .gates import available_actions, load_stage_status, refuses_person
 from .health import database_problem, readiness
 from .history import HistoryFilter, chain_status, history_filter_choices, history_rows
 from .models import Action, Evidence, Membership
 from .pathway_change import (
     continuation_plan,
-    may_change_pathway,
     plan_pathway_change,
     upgrade_project,
 )
 from .permissions import (
+    can_change_pathway,
     can_manage_team,
     get_visible_project,
     require,
@@ -109,7 +109,7 @@ def _team_page(request, project, member_form, status: int = 200) -> HttpResponse
     context.update(
         tab="team",
         member_form=member_form,
-        may_grant_approvers=any(
+        can_grant_approvers=any(
             value == "innovation_consultant" for value, _label in member_form.fields["role"].choices
         ),
         removable_ids={
@@ -311,15 +311,12 @@ def transition(request: HttpRequest, project_id: int, action: str) -> HttpRespon
 
 
 def _refuse_unless_member_may(project, user, action) -> None:
-    reasons = blocking_reasons(
-        project=project, action=action, status=load_stage_status(project), user=user
-    )
-    if any(reason.code in (ROLE_REQUIRED, FOUR_EYES) for reason in reasons):
+    if available_actions(project, user, load_stage_status(project))[action].refused:
         raise PermissionDenied
 
 
 def _blocked(request, project, exc: TransitionBlocked) -> HttpResponse:
-    if any(reason.code in (ROLE_REQUIRED, FOUR_EYES) for reason in exc.reasons):
+    if refuses_person(exc.reasons):
         raise PermissionDenied(" ".join(reason.message for reason in exc.reasons))
     for reason in exc.reasons:
         messages.error(request, reason.message)
@@ -343,7 +340,7 @@ def _transition_done(action: str) -> str:
 def upgrade(request: HttpRequest, project_id: int) -> HttpResponse:
     """Preview of moving to the newest version of the pathway; POST confirms it."""
     project = get_visible_project(request.user, project_id)
-    require(may_change_pathway(project, request.user))
+    require(can_change_pathway(project, request.user))
     target = project.pathway.newer_versions().first()
     if target is None:
         messages.info(request, _("The project already uses the newest version of its pathway."))
@@ -388,13 +385,10 @@ def continuation(request: HttpRequest, project_id: int) -> HttpResponse:
         messages.success(request, _("The project continues in the full pathway."))
         return redirect("project_detail", project_id=project.pk)
     context = project_context(project, request.user)
-    status = load_stage_status(project)
     context.update(
         plan=plan,
         tab="checklist",
         continuation=True,
-        reasons=blocking_reasons(
-            project=project, action=Action.CONTINUED, status=status, user=request.user
-        ),
+        reasons=context["available_actions"][Action.CONTINUED].reasons,
     )
     return render(request, "procurement/pathway_change.html", context)

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from procurement import gates, services
 from procurement.gates import blocking_reasons, load_stage_status
-from procurement.models import Action, Membership
+from procurement.models import TRANSITIONS, Action, Membership
 from procurement.transitions import perform_transition, request_approval
 from tests.personas import answer, complete_legal, complete_need, move_to, pdf_upload
 
@@ -232,3 +232,90 @@ def test_status_loads_in_fixed_queries(team, django_assert_num_queries):
     project.stages  # noqa: B018
     with django_assert_num_queries(7):
         load_stage_status(project)
+
+
+# --- available actions ----------------------------------------------------------------------
+
+
+def actions_for(team, user):
+    project = team.reload()
+    return gates.available_actions(project, user, load_stage_status(project))
+
+
+def offered(team, user):
+    return [action for action, available in actions_for(team, user).items() if available.offered]
+
+
+def test_available_actions_lists_every_action_with_the_gates_reasons(team):
+    actions = actions_for(team, team.clinician)
+    assert list(actions) == [Action.APPROVAL_REQUESTED, *TRANSITIONS]
+    for action, available in actions.items():
+        assert available.action == action
+        assert available.reasons == reasons(team, action, team.clinician)
+
+
+def test_the_owner_is_offered_only_the_request_blocked_by_the_checklist(team):
+    request = actions_for(team, team.clinician)[Action.APPROVAL_REQUESTED]
+    assert offered(team, team.clinician) == [Action.APPROVAL_REQUESTED]
+    assert [r.code for r in request.reasons] == [gates.REQUIRED_UNANSWERED]
+    assert not request.allowed and not request.refused
+    complete_need(team)
+    assert actions_for(team, team.clinician)[Action.APPROVAL_REQUESTED].allowed
+
+
+def test_a_consultant_is_offered_the_decisions_of_an_active_first_stage(team):
+    assert offered(team, team.consultant) == [
+        Action.APPROVAL_REQUESTED,
+        Action.APPROVED,
+        Action.STOPPED,
+    ]
+    approve = actions_for(team, team.consultant)[Action.APPROVED]
+    assert gates.NOT_REQUESTED in [r.code for r in approve.reasons]
+    assert not approve.refused  # not yet, but theirs to decide
+
+
+def test_others_are_offered_nothing_and_refused_the_decisions(team):
+    for person in (team.lawyer, team.outsider):
+        assert offered(team, person) == []
+        assert actions_for(team, person)[Action.APPROVED].refused
+    assert offered(team, AnonymousUser()) == []
+    assert not actions_for(team, team.lawyer)[Action.APPROVAL_REQUESTED].allowed
+
+
+def test_after_the_request_nobody_is_offered_it_and_four_eyes_refuses_the_requester(team):
+    complete_need(team)
+    request_approval(project=team.reload(), by=team.consultant)
+    assert Action.APPROVAL_REQUESTED not in offered(team, team.clinician)
+    mine = actions_for(team, team.consultant)[Action.APPROVED]
+    assert mine.offered and mine.refused
+    assert [r.code for r in mine.reasons] == [gates.FOUR_EYES]
+    assert actions_for(team, team.consultant2)[Action.APPROVED].allowed
+
+
+def test_a_stopped_project_offers_the_consultants_only_reopen(team):
+    perform_transition(
+        project=team.reload(), action=Action.STOPPED, by=team.consultant, comment="pause"
+    )
+    assert offered(team, team.consultant) == [Action.REOPENED]
+    assert actions_for(team, team.consultant)[Action.REOPENED].allowed
+    assert offered(team, team.clinician) == []
+    assert actions_for(team, team.clinician)[Action.REOPENED].refused
+
+
+def test_a_later_stage_offers_the_return_and_an_unknown_action_is_no_key(team):
+    move_to(team, "legal")
+    assert Action.RETURNED in offered(team, team.consultant)
+    with pytest.raises(KeyError):
+        actions_for(team, team.consultant)[Action.ANSWERED]
+
+
+def test_next_step_approves_exactly_when_the_approval_is_allowed(team):
+    complete_need(team)
+    request_approval(project=team.reload(), by=team.clinician)
+    project = team.reload()
+    status = load_stage_status(project)
+    for person in (team.consultant, team.consultant2, team.clinician, team.lawyer):
+        actions = gates.available_actions(project, person, status)
+        step = gates.next_step(project, person, status, actions=actions)
+        assert (step.code == gates.NEXT_APPROVE) == actions[Action.APPROVED].allowed
+        assert step == gates.next_step(project, person, status)

@@ -176,3 +176,88 @@ def test_history_cannot_be_edited_or_deleted(team):
     with pytest.raises(PermissionError):
         entry.delete()
     assert HistoryEntry.objects.get(pk=entry.pk).comment == ""
+
+
+# --- the gate is asked once, and its refusals are not "someone else changed this project" -------
+
+
+def test_a_transition_asks_the_gate_once(team, monkeypatch):
+    from procurement import gates, transitions
+
+    calls = []
+    real = gates.blocking_reasons
+
+    def counted(**kwargs):
+        calls.append(kwargs["action"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(gates, "blocking_reasons", counted)
+    monkeypatch.setattr(transitions, "blocking_reasons", counted)
+    perform_transition(
+        project=team.reload(), action=Action.STOPPED, by=team.consultant, comment="x"
+    )
+    assert calls == [Action.STOPPED]
+    assert team.reload().state == "stopped"
+
+
+def test_a_change_between_the_lock_and_the_save_is_someone_elses(team, monkeypatch):
+    # SQLite has no row lock: another writer may move the project after it was read. The
+    # ConcurrentTransitionMixin refuses the stale save, and the person is told so.
+    from procurement import transitions
+
+    real_lock = transitions.lock_project
+
+    def lock_then_someone_else_moves_it(project):
+        locked = real_lock(project)
+        Project.objects.filter(pk=locked.pk).update(state="legal")
+        return locked
+
+    monkeypatch.setattr(transitions, "lock_project", lock_then_someone_else_moves_it)
+    with pytest.raises(TransitionBlocked) as blocked:
+        perform_transition(
+            project=team.reload(), action=Action.STOPPED, by=team.consultant, comment="x"
+        )
+    assert [reason.code for reason in blocked.value.reasons] == [transitions.CONCURRENT]
+    assert blocked.value.reasons[0].message.startswith("En anden har lige ændret projektet.")
+    assert team.reload().state == "need"
+    assert not HistoryEntry.objects.filter(action=Action.STOPPED).exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "person", "code"),
+    [
+        (Action.STOPPED, "lawyer", "role_required"),
+        (Action.APPROVED, "consultant", "not_requested"),
+        (Action.REOPENED, "consultant", "not_stopped"),
+    ],
+)
+def test_a_gate_refusal_says_the_gates_reason(team, action, person, code):
+    from procurement import gates, transitions
+
+    project = team.reload()
+    expected = gates.blocking_reasons(
+        project=project,
+        action=action,
+        status=gates.load_stage_status(project),
+        user=getattr(team, person),
+    )
+    with pytest.raises(TransitionBlocked) as blocked:
+        perform_transition(project=project, action=action, by=getattr(team, person), comment="x")
+    assert blocked.value.reasons == expected
+    assert code in [reason.code for reason in expected]
+    assert transitions.CONCURRENT not in [reason.code for reason in blocked.value.reasons]
+    assert team.reload().state == "need"
+
+
+def test_the_state_machine_refusing_what_the_gate_allowed_is_a_bug_not_a_race(team, monkeypatch):
+    from django_fsm import TransitionNotAllowed
+
+    from procurement import transitions
+
+    monkeypatch.setattr(transitions, "blocking_reasons", lambda **kwargs: [])
+    with pytest.raises(TransitionNotAllowed):
+        perform_transition(
+            project=team.reload(), action=Action.REOPENED, by=team.consultant, comment=""
+        )
+    assert team.reload().state == "need"
+    assert not HistoryEntry.objects.filter(action=Action.REOPENED).exists()

@@ -209,3 +209,17 @@ def test_an_owner_holding_the_consultant_role_cannot_reopen(team):
             project=team.reload(), action=Action.REOPENED, by=team.clinician, comment="y"
         )
     assert team.reload().state == "stopped"
+
+
+def test_an_owner_holding_the_consultant_role_is_not_asked_to_approve(client, team):
+    Membership.objects.create(
+        project=team.project, user=team.clinician, role="innovation_consultant"
+    )
+    complete_need(team)
+    request_approval(project=team.reload(), by=team.consultant)
+    client.force_login(team.clinician)
+    context = client.get(reverse("dashboard")).context
+    assert [row.project for row in context["approvals"]] == []
+    client.force_login(team.consultant2)
+    context = client.get(reverse("dashboard")).context
+    assert [row.project for row in context["approvals"]] == [team.project]

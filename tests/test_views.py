@@ -329,6 +329,22 @@ def test_request_then_approve_through_the_web(client, team):
     assert (entry.action, entry.by, entry.comment) == (Action.APPROVED, team.consultant, "Ja")
 
 
+def test_the_decision_panels_are_named_by_their_action_and_post_to_its_url(client, team):
+    move_to(team, "legal")
+    client.force_login(team.consultant)
+    response = client.get(url("project_detail", team))
+    assert set(response.context["actions"]) == {
+        Action.APPROVAL_REQUESTED,
+        Action.APPROVED,
+        Action.RETURNED,
+        Action.STOPPED,
+    }
+    body = response.content.decode()
+    assert f'action="{url("project_transition", team, action="return_to")}"' in body
+    assert 'id="id_return_target"' in body  # the element ids are as before
+    assert f'action="{url("approval_request", team)}"' in body
+
+
 def test_approve_button_disabled_with_reasons_while_gate_closed(client, team):
     client.force_login(team.consultant)
     response = client.get(url("project_detail", team))

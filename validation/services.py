@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from checklists.models import Stage
-from checklists.roles import Role
 from procurement import evidence_files, journal
 from procurement.guards import lock_project, require_stage_open
 from procurement.models import Action, Project
@@ -36,10 +35,8 @@ from .models import (
     Wave,
 )
 from .parsing import ParseError, parse_upload
+from .permissions import can_contribute, can_override, can_sign_off_override
 from .selectors import compute_results, load_phase_state, verdict_snapshot
-
-# Roles that may add sites, define criteria and upload results (the owner always may).
-CONTRIBUTOR_ROLES = frozenset({Role.CLINICIAN, Role.AI_COMPETENCE, Role.INNOVATION_CONSULTANT})
 
 # Messages kept as constants so tests can assert them.
 REASON_REQUIRED = gettext_noop(
@@ -54,21 +51,6 @@ OVERRIDE_SIGNED = gettext_noop("This override has already been signed off.")
 OVERRIDE_SELF = gettext_noop("The person who recorded an override cannot sign it off.")
 JUSTIFICATION_TOO_SHORT = gettext_noop("Give a justification of at least 20 characters.")
 WRONG_SITE = gettext_noop("Choose one of the project's sites.")
-
-
-def may_contribute(project: Project, user, roles: set[str] | None = None) -> bool:
-    roles = roles_of(project, user) if roles is None else roles
-    return user.pk == project.owner_id or bool(roles & CONTRIBUTOR_ROLES)
-
-
-def may_override(project: Project, user, roles: set[str]) -> bool:
-    """An innovation consultant's decision; never the owner's, who asks for approval (an owner
-    holding the role from before the team rule still may not)."""
-    return Role.INNOVATION_CONSULTANT in roles and user.pk != project.owner_id
-
-
-def may_sign_off_override(project: Project, user, roles: set[str]) -> bool:
-    return Role.AI_COMPETENCE in roles and user.pk != project.owner_id
 
 
 def _locked(project: Project) -> Project:
@@ -147,7 +129,7 @@ def add_site(
     is_demo: bool = False,
 ) -> EvaluationSite:
     project = _locked(project)
-    if not may_contribute(project, by):
+    if not can_contribute(project, by):
         raise PermissionDenied
     phase = _phase(project, stage)
     name = name.strip()
@@ -192,7 +174,7 @@ def save_wave(
     Journalled; refused on a frozen stage, for a non-contributor, or when it ends before it
     starts. A running or finished wave's sites are expected to deliver results."""
     project = _locked(project)
-    if not may_contribute(project, by):
+    if not can_contribute(project, by):
         raise PermissionDenied
     phase = _phase(project, stage)
     if starts_on and ends_on and ends_on < starts_on:
@@ -259,7 +241,7 @@ def add_criterion(
     """A new criterion. Once the phase's criteria are locked, adding one is a change too and
     needs a reason."""
     project = _locked(project)
-    if not may_contribute(project, by):
+    if not can_contribute(project, by):
         raise PermissionDenied
     phase = _phase(project, stage)
     values = _criterion_values(metric, direction, threshold, judged_on, every_group)
@@ -338,7 +320,7 @@ def _replace_criterion(
     """Write the row that replaces `criterion`: new values from `spec`, or a withdrawal when
     `spec` is None. After the lock a reason is required and the verdict is re-recorded."""
     project = _locked(project)
-    if not may_contribute(project, by):
+    if not can_contribute(project, by):
         raise PermissionDenied
     phase = _phase(project, stage)
     old = _current(project, phase, criterion)
@@ -422,7 +404,7 @@ def upload_results(
     try:
         with transaction.atomic():
             project = _locked(project)
-            if not may_contribute(project, by):
+            if not can_contribute(project, by):
                 raise PermissionDenied
             phase = _phase(project, stage)
             if site.project_id != project.pk:
@@ -502,7 +484,7 @@ def record_override(*, project: Project, stage: Stage, by, justification: str) -
     """An innovation consultant's justified decision to pass the gate although the criteria are
     not met. It counts only once the AI competence unit has signed it off."""
     project = _locked(project)
-    if not may_override(project, by, roles_of(project, by)):
+    if not can_override(project, by, roles_of(project, by)):
         raise PermissionDenied
     phase = _phase(project, stage)
     justification = justification.strip()
@@ -531,7 +513,7 @@ def record_override(*, project: Project, stage: Stage, by, justification: str) -
 @transaction.atomic
 def sign_off_override(*, project: Project, stage: Stage, override: Override, by) -> Override:
     project = _locked(project)
-    if not may_sign_off_override(project, by, roles_of(project, by)):
+    if not can_sign_off_override(project, by, roles_of(project, by)):
         raise PermissionDenied
     phase = _phase(project, stage)
     override = Override.objects.select_for_update().get(pk=override.pk, project=project)

@@ -12,10 +12,10 @@ from .criteria import MET, NOT_EVALUABLE, describe
 from .forms import CriterionForm, OverrideForm, SiteForm, UploadForm, WaveForm, WithdrawForm
 from .kinds import UploadKind, phase_for_stage_key
 from .parsing import FORMAT_HELP
+from .permissions import can_contribute, can_override, can_sign_off_override
 from .presentation import describe_event, phase_label
 from .report import build_sections, criterion_rows, overall_status
 from .selectors import PhaseState, load_phase_state, spec_of, verdict_snapshot, with_events
-from .services import CONTRIBUTOR_ROLES, may_override, may_sign_off_override
 
 NAME = "validation"
 
@@ -141,15 +141,15 @@ def panel_context(
     state = load_phase_state(project, phase) if state is None else with_events(state, project)
     current = project.current_stage
     is_current = project.is_active and current is not None and current.pk == stage.pk
-    contributor = is_current and (user.pk == project.owner_id or bool(roles & CONTRIBUTOR_ROLES))
+    contributor = is_current and can_contribute(project, user, roles)
     pending = state.pending_override
-    can_override = (
-        is_current and may_override(project, user, roles) and not state.gate_open and not pending
+    overrides = (
+        is_current and can_override(project, user, roles) and not state.gate_open and not pending
     )
-    can_sign_off = (
+    signs_off = (
         is_current
         and pending is not None
-        and may_sign_off_override(project, user, roles)
+        and can_sign_off_override(project, user, roles)
         and pending.recorded_by_id != user.pk  # never one's own override
     )
     overall_code, overall_label, overall_class = overall_status(state)
@@ -207,8 +207,8 @@ def panel_context(
         "gate_reasons": gate_reasons_for(state),
         "is_current": is_current,
         "can_contribute": contributor,
-        "can_override": can_override,
-        "can_sign_off": can_sign_off,
+        "can_override": overrides,
+        "can_sign_off": signs_off,
         "sign_off_url": reverse(
             "validation:override_sign_off", args=[project.pk, stage.key, pending.pk]
         )

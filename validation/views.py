@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 from procurement import evidence_files
 from procurement.downloads import set_download_name
 from procurement.forms import error_messages
-from procurement.permissions import get_visible_project, require
+from procurement.permissions import get_visible_project, require, roles_of
 
 from . import services, upload_templates
 from .forms import CriterionForm, OverrideForm, SiteForm, UploadForm, WaveForm, WithdrawForm
 from .kinds import UploadKind, phase_for_stage_key
 from .models import Criterion, Override, ResultUpload
+from .permissions import can_contribute, can_override, can_sign_off_override
 from .tool import NAME
 
 
@@ -47,7 +48,7 @@ def _refused(request, project, stage, errors) -> HttpResponse:
 @require_POST
 def site_add(request: HttpRequest, project_id: int, stage_key: str) -> HttpResponse:
     project, stage = _validation_stage(request, project_id, stage_key)
-    require(services.may_contribute(project, request.user))
+    require(can_contribute(project, request.user))
     form = SiteForm(request.POST)
     if not form.is_valid():
         return _refused(request, project, stage, error_messages(form))
@@ -63,7 +64,7 @@ def site_add(request: HttpRequest, project_id: int, stage_key: str) -> HttpRespo
 @require_POST
 def wave_save(request: HttpRequest, project_id: int, stage_key: str) -> HttpResponse:
     project, stage = _validation_stage(request, project_id, stage_key)
-    require(services.may_contribute(project, request.user))
+    require(can_contribute(project, request.user))
     form = WaveForm(request.POST)
     if not form.is_valid():
         return _refused(request, project, stage, error_messages(form))
@@ -79,7 +80,7 @@ def wave_save(request: HttpRequest, project_id: int, stage_key: str) -> HttpResp
 @require_POST
 def criterion_add(request: HttpRequest, project_id: int, stage_key: str) -> HttpResponse:
     project, stage = _validation_stage(request, project_id, stage_key)
-    require(services.may_contribute(project, request.user))
+    require(can_contribute(project, request.user))
     form = CriterionForm(request.POST)
     if not form.is_valid():
         return _refused(request, project, stage, error_messages(form))
@@ -97,7 +98,7 @@ def criterion_change(
     request: HttpRequest, project_id: int, stage_key: str, criterion_id: int
 ) -> HttpResponse:
     project, stage = _validation_stage(request, project_id, stage_key)
-    require(services.may_contribute(project, request.user))
+    require(can_contribute(project, request.user))
     criterion = get_object_or_404(
         Criterion, pk=criterion_id, project=project, phase=phase_for_stage_key(stage.key)
     )
@@ -120,7 +121,7 @@ def criterion_withdraw(
     request: HttpRequest, project_id: int, stage_key: str, criterion_id: int
 ) -> HttpResponse:
     project, stage = _validation_stage(request, project_id, stage_key)
-    require(services.may_contribute(project, request.user))
+    require(can_contribute(project, request.user))
     criterion = get_object_or_404(
         Criterion, pk=criterion_id, project=project, phase=phase_for_stage_key(stage.key)
     )
@@ -144,7 +145,7 @@ def criterion_withdraw(
 @require_POST
 def upload(request: HttpRequest, project_id: int, stage_key: str) -> HttpResponse:
     project, stage = _validation_stage(request, project_id, stage_key)
-    require(services.may_contribute(project, request.user))
+    require(can_contribute(project, request.user))
     form = UploadForm(request.POST, request.FILES, project=project)
     if not form.is_valid():
         return _refused(request, project, stage, error_messages(form))
@@ -187,7 +188,7 @@ def upload_download(request: HttpRequest, project_id: int, upload_id: int):
 @require_POST
 def override_record(request: HttpRequest, project_id: int, stage_key: str) -> HttpResponse:
     project, stage = _validation_stage(request, project_id, stage_key)
-    require(services.may_override(project, request.user, services.roles_of(project, request.user)))
+    require(can_override(project, request.user, roles_of(project, request.user)))
     form = OverrideForm(request.POST)
     if not form.is_valid():
         return _refused(request, project, stage, error_messages(form))
@@ -212,11 +213,7 @@ def override_sign_off(
     request: HttpRequest, project_id: int, stage_key: str, override_id: int
 ) -> HttpResponse:
     project, stage = _validation_stage(request, project_id, stage_key)
-    require(
-        services.may_sign_off_override(
-            project, request.user, services.roles_of(project, request.user)
-        )
-    )
+    require(can_sign_off_override(project, request.user, roles_of(project, request.user)))
     override = get_object_or_404(Override, pk=override_id, project=project)
     try:
         services.sign_off_override(project=project, stage=stage, override=override, by=request.user)
