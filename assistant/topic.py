@@ -52,6 +52,7 @@ from .analysis import (
     Vocabulary,
     content_words,
     everyday_word,
+    function_like,
     stem,
 )
 
@@ -184,7 +185,7 @@ def concept_share(
     concept_weight += SUPPORT_WEIGHT * sum(
         weight(w) for w in support_words(query, found, vocabulary, synonyms)
     )
-    foreign = FOREIGN_WEIGHT * unknown * len(foreign_words(query))
+    foreign = FOREIGN_WEIGHT * unknown * len(foreign_words(query, vocabulary.language))
     total = concept_weight + foreign
     return concept_weight / total if total else 0.0
 
@@ -216,12 +217,16 @@ def support_words(
     )
 
 
-def foreign_words(query: Query) -> tuple[str, ...]:
-    """The question's words the guideline does not know at all (short ones say nothing)."""
+def foreign_words(query: Query, language: str) -> tuple[str, ...]:
+    """The question's words the guideline does not know at all (short ones and the function
+    words of speech, analysis.function_like, say nothing)."""
     return tuple(
         w
         for w in query.content_words
-        if w not in query.known_words and not w.isdigit() and len(w) >= MIN_FOREIGN_LENGTH
+        if w not in query.known_words
+        and not w.isdigit()
+        and len(w) >= MIN_FOREIGN_LENGTH
+        and not function_like(w, language)
     )
 
 
@@ -233,7 +238,7 @@ def topic(question: str, query: Query, vocabulary: Vocabulary, synonyms: Synonym
         concept_share=concept_share(query, found, vocabulary, synonyms),
         out_of_scope=out_of_scope_intent(question),
         support=support,
-        foreign=foreign_words(query),
+        foreign=foreign_words(query, vocabulary.language),
         specific_support=tuple(
             w
             for w in support

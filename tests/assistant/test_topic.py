@@ -4,7 +4,7 @@ are none of the evaluation sets' (a test must not tune the check to them)."""
 
 import pytest
 
-from assistant.analysis import analyse_question, everyday_word, load_synonyms
+from assistant.analysis import analyse_question, everyday_word, function_like, load_synonyms
 from assistant.answering import answer_question
 from assistant.index import current_index
 from assistant.topic import out_of_scope_intent, topic
@@ -115,3 +115,10 @@ def test_an_out_of_scope_question_gets_no_project_answer(team):
     # the same words without the patient are the project's own question
     answer = answer_question("Hvad mangler vi?", project=team.project, user=team.clinician)
     assert not answer.declined and answer.project_answer.kind == "status"
+
+
+def test_a_function_word_the_guideline_does_not_know_is_not_foreign(shipped):
+    assert function_like("mens", "da") and not function_like("kantinen", "da")
+    # "mens" is no subject the guideline lacks; "kantinen" is
+    assert "mens" not in read("Skal acceptkriterierne låses mens datasættet ændres?").foreign
+    assert read("Hvilken pris har kaffen i kantinen?").foreign != ()
