@@ -19,7 +19,8 @@ on topic when
   IT-afdelingen?" outweighs "afdelingen"); the question's other words the guideline
   knows surely support the concepts at SUPPORT_WEIGHT of their IDF ("klinikerne", "fejl"), except
   everyday ones (the general groups, "hvem", numbers);
-- and it is not one of the kinds of request the guideline never answers (out_of_scope.yaml).
+- and it is not one of the kinds of request the guideline never answers (out_of_scope.yaml), nor
+  about a law the guideline never names (`other_laws`: "arbejdsmiljøloven", "ferieloven").
 
 The thresholds are calibrated on the training part of questions.yaml and on questions_dev.yaml
 and questions_dev2.yaml (`bench/assistant.py --calibrate`, evaluation.calibrate); the held-out
@@ -230,13 +231,33 @@ def foreign_words(query: Query, language: str) -> tuple[str, ...]:
     )
 
 
+# The head of a Danish compound that names a law ("arbejdsmiljøloven", "ferieloven").
+LAW_HEADS = {"da": frozenset({"lov"}), "en": frozenset()}
+
+
+def other_laws(query: Query, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The question's laws the guideline never names: a compound read as parts whose head is a
+    law ("arbejdsmiljø" + "loven"). The laws the guideline cites are its own words
+    ("sundhedsloven", "udbudsloven"), the ones a synonym group names are concepts ("AI-loven"),
+    so neither is read in parts."""
+    heads = LAW_HEADS.get(vocabulary.language, frozenset())
+    return tuple(
+        w
+        for w in query.known_words
+        if w not in query.synonym_concepts
+        and len(query.readings.get(w, ())) > 1
+        and stem(query.readings[w][-1], vocabulary.language) in heads
+    )
+
+
 def topic(question: str, query: Query, vocabulary: Vocabulary, synonyms: Synonyms) -> Topic:
     found = concepts(query, vocabulary, synonyms)
     support = support_words(query, found, vocabulary, synonyms)
     return Topic(
         concepts=found,
         concept_share=concept_share(query, found, vocabulary, synonyms),
-        out_of_scope=out_of_scope_intent(question),
+        out_of_scope=out_of_scope_intent(question)
+        or ("other_law" if other_laws(query, vocabulary) else ""),
         support=support,
         foreign=foreign_words(query, vocabulary.language),
         specific_support=tuple(

@@ -122,3 +122,24 @@ def test_a_function_word_the_guideline_does_not_know_is_not_foreign(shipped):
     # "mens" is no subject the guideline lacks; "kantinen" is
     assert "mens" not in read("Skal acceptkriterierne låses mens datasættet ændres?").foreign
     assert read("Hvilken pris har kaffen i kantinen?").foreign != ()
+
+
+@pytest.mark.parametrize(
+    ("question", "other_law"),
+    [
+        # laws of known words the guideline never names as laws
+        ("Skal leverandøren følge offentlighedsloven?", True),
+        ("Gælder arbejdsmiljøloven for projektets personale?", True),
+        # the laws the guideline cites, and one a synonym group names
+        ("Hvilken bestemmelse i sundhedsloven giver hjemmel?", False),
+        ("Hvornår gælder udbudsloven?", False),
+        ("Hvad siger AI-loven om højrisiko?", False),
+    ],
+)
+def test_a_law_the_guideline_never_names_is_out_of_scope(shipped, question, other_law):
+    assert (read(question).out_of_scope == "other_law") is other_law
+
+
+def test_a_law_of_unknown_words_is_declined_too(shipped):
+    # not read in parts, so foreign to the guideline
+    assert answer_question("Hvad siger forvaltningsloven om partshøring?").declined
