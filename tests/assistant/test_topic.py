@@ -28,6 +28,10 @@ def read(question: str, language: str = "da"):
         ("Has this patient's fever gone down?", "patient_specific"),
         ("Hvornår får jeg min lønseddel?", "personal"),
         ("Can I swap my shift on Friday?", "personal"),
+        ("Hvordan kobler jeg min bærbare til projektoren?", "personal"),
+        ("Why is my laptop so slow?", "personal"),
+        ("Hvornår har biblioteket åbent i julen?", "opening_hours"),
+        ("What are the opening hours of the pharmacy?", "opening_hours"),
         ("Kan du skrive et referat af mødet?", "writing_task"),
         ("Could you translate this paragraph into Danish?", "writing_task"),
         ("Hvordan skal vi skrive det erklærede formål?", ""),
@@ -36,6 +40,7 @@ def read(question: str, language: str = "da"):
         ("Må leverandøren se CPR-numre under valideringen?", ""),
         ("Skal vi validere på MR billeder fra 2023?", ""),
         ("Hvem er min kontaktperson hos leverandøren?", ""),
+        ("Må klinikerne bruge deres egen telefon til optagelserne?", ""),
         ("Er en kontraktværdi på 1500000000 kr. over tærskelværdien?", ""),
     ],
 )
