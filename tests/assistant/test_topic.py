@@ -32,6 +32,8 @@ def read(question: str, language: str = "da"):
         ("Why is my laptop so slow?", "personal"),
         ("Hvornår har biblioteket åbent i julen?", "opening_hours"),
         ("What are the opening hours of the pharmacy?", "opening_hours"),
+        ("Hvilket firma laver den bedste talegenkendelse?", "best_product"),
+        ("Which scanner vendor has the best AI?", "best_product"),
         ("Kan du skrive et referat af mødet?", "writing_task"),
         ("Could you translate this paragraph into Danish?", "writing_task"),
         ("Hvordan skal vi skrive det erklærede formål?", ""),
@@ -41,6 +43,7 @@ def read(question: str, language: str = "da"):
         ("Skal vi validere på MR billeder fra 2023?", ""),
         ("Hvem er min kontaktperson hos leverandøren?", ""),
         ("Må klinikerne bruge deres egen telefon til optagelserne?", ""),
+        ("Hvordan finder vi det bedste tilbud i udbuddet?", ""),
         ("Er en kontraktværdi på 1500000000 kr. over tærskelværdien?", ""),
     ],
 )
