@@ -30,6 +30,31 @@ they were run): Recall@5, MRR@10, uncovered declined, covered wrongly declined
 The gain is mostly fewer covered questions declined: a question with one word of its own is no
 longer refused (topic.py). Latency stays far below the target (p95 about 10 ms on a quiet
 machine, 25 ms with the machine's two cores fully loaded).
+
+Generalisation to unseen wording (dev3 written first, then the failures of the training and
+development sets looked at, never the held-out ones): an unknown word as common as a function
+word ("mens") no longer counts against a question; a law the guideline never names
+("arbejdsmiljøloven"), a person's own equipment or account, opening hours and "which product is
+the best" are out of scope; a few words real users use for the guideline's terms (tovholder,
+chatbot, shortlist, handicap, firma, går ned). Figures before -> after, same columns:
+- training:     0.940 -> 0.953, 0.848 -> 0.862, 95.5 % -> 95.5 %, 2.0 % -> 1.3 %
+- held-out:     0.898 -> 0.898, 0.824 -> 0.824, 75.0 % -> 75.0 %, 4.1 % -> 4.1 % (8 uncovered)
+- dev:          0.979 -> 0.979, 0.917 -> 0.917, 95.7 % -> 95.7 %, 2.1 % -> 2.1 %
+- dev2:         0.932 -> 0.949, 0.848 -> 0.867, 90.5 % -> 97.6 %, 2.5 % -> 0.8 %
+- dev3:         0.956 -> 0.973, 0.927 -> 0.944, 88.2 % -> 97.1 %, 2.7 % -> 0.9 %
+- new held-out: 0.906 -> 0.969, 0.803 -> 0.841, 96.9 % -> 96.9 %, 3.1 % -> 0.0 %
+The first set's held-out part is unchanged and still below its targets: its misses are not of the
+kinds above. Recalibrated with dev3 among the calibration sets (`--calibrate` on the final code),
+the chosen combination is the shipped one (COMMON_ZIPF 4.25, FOREIGN_WEIGHT 0.5, MIN_CONCEPT_SHARE
+0.35, MIN_KNOWN_SHARE 0.35; score 7.661, margin 0.029); midway, before the last vocabulary and
+out-of-scope changes, it had ranked FOREIGN_WEIGHT 1.0 first by 0.019, which declined two more
+covered questions of dev2 and was not adopted. Tried and dropped: answering a question without a
+concept when its known words outweigh its foreign ones by a margin (covered and uncovered questions
+of that kind have the same shares, 0.4-0.7), "kursus" as a word for training (it let "kursus i
+førstehjælp" through), reading a real word of the language only as another form of the guideline's
+word, never as a typo of another ("pauser" is no "passer": one more uncovered question of dev3
+declined, but one more covered question of dev2 declined and training MRR 0.848 -> 0.845), and a
+larger title weight (1.25-2.0: better MRR on training, dev and dev2, worse on dev3).
 """
 
 import itertools
