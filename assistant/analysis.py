@@ -115,6 +115,11 @@ def words(text: str) -> list[str]:
 # words, "afdelingen"; 5 once in 10,000, "koster") to say nothing of the guideline's subject.
 # Calibrated with evaluation.calibrate on the training and development sets.
 COMMON_ZIPF = 4.25
+# A word the guideline does not know but everyday language uses this often (once in 30,000
+# words or more: "mens", "fordi", "altså") is a function word of speech, not a subject the
+# guideline lacks: it does not make a question less the guideline's ("skal modelversionen være
+# frosset mens vi validerer?"). Rarer unknown words ("løn", "parkere", "kantinen") still count.
+FUNCTION_ZIPF = 5.5
 
 
 @cache
@@ -128,6 +133,13 @@ def everyday_word(word: str, language: str) -> bool:
     subtitles, news, books and the web): at least COMMON_ZIPF on the Zipf scale."""
     frequency = everyday_frequencies(language).get(word, 0.0)
     return frequency > 0 and math.log10(frequency) + 9 >= COMMON_ZIPF
+
+
+def function_like(word: str, language: str) -> bool:
+    """Whether a word is so common in everyday language (FUNCTION_ZIPF) that, unknown to the
+    guideline, it says nothing of what a question is about."""
+    frequency = everyday_frequencies(language).get(word, 0.0)
+    return frequency > 0 and math.log10(frequency) + 9 >= FUNCTION_ZIPF
 
 
 @cache
@@ -404,7 +416,11 @@ def known_share(
     unknown_weight = vocabulary.idf("")  # as specific as a word no passage has
     total = known_weight = 0.0
     for word in own:
-        if word not in known and (len(word) < MIN_FOREIGN_LENGTH or word.isdigit()):
+        if word not in known and (
+            len(word) < MIN_FOREIGN_LENGTH
+            or word.isdigit()
+            or function_like(word, vocabulary.language)
+        ):
             continue
         stem_ = stem(word, vocabulary.language)
         weight = vocabulary.idf(stem_) if stem_ in vocabulary.stems else unknown_weight

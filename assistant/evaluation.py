@@ -7,6 +7,9 @@ The sets (tests/assistant/):
 - questions_dev.yaml, the development set the topic check was calibrated on;
 - questions_dev2.yaml, a second development set of new wording (compounds, typos, mixed English)
   that the retrieval was tuned on;
+- questions_dev3.yaml, a third development set in the voice of busy users (colloquial,
+  abbreviations, typos, mixed English, rambling or very short) with uncovered questions near the
+  domain (parking, pay, one patient's care, IT support, a product's price, other laws);
 - questions_heldout.yaml, a fresh held-out set written before the topic check and never tuned on.
 
 The decline's thresholds are fitted by `calibrate` on the training and development sets only
@@ -27,6 +30,31 @@ they were run): Recall@5, MRR@10, uncovered declined, covered wrongly declined
 The gain is mostly fewer covered questions declined: a question with one word of its own is no
 longer refused (topic.py). Latency stays far below the target (p95 about 10 ms on a quiet
 machine, 25 ms with the machine's two cores fully loaded).
+
+Generalisation to unseen wording (dev3 written first, then the failures of the training and
+development sets looked at, never the held-out ones): an unknown word as common as a function
+word ("mens") no longer counts against a question; a law the guideline never names
+("arbejdsmiljøloven"), a person's own equipment or account, opening hours and "which product is
+the best" are out of scope; a few words real users use for the guideline's terms (tovholder,
+chatbot, shortlist, handicap, firma, går ned). Figures before -> after, same columns:
+- training:     0.940 -> 0.953, 0.848 -> 0.862, 95.5 % -> 95.5 %, 2.0 % -> 1.3 %
+- held-out:     0.898 -> 0.898, 0.824 -> 0.824, 75.0 % -> 75.0 %, 4.1 % -> 4.1 % (8 uncovered)
+- dev:          0.979 -> 0.979, 0.917 -> 0.917, 95.7 % -> 95.7 %, 2.1 % -> 2.1 %
+- dev2:         0.932 -> 0.949, 0.848 -> 0.867, 90.5 % -> 97.6 %, 2.5 % -> 0.8 %
+- dev3:         0.956 -> 0.973, 0.927 -> 0.944, 88.2 % -> 97.1 %, 2.7 % -> 0.9 %
+- new held-out: 0.906 -> 0.969, 0.803 -> 0.841, 96.9 % -> 96.9 %, 3.1 % -> 0.0 %
+The first set's held-out part is unchanged and still below its targets: its misses are not of the
+kinds above. Recalibrated with dev3 among the calibration sets (`--calibrate` on the final code),
+the chosen combination is the shipped one (COMMON_ZIPF 4.25, FOREIGN_WEIGHT 0.5, MIN_CONCEPT_SHARE
+0.35, MIN_KNOWN_SHARE 0.35; score 7.661, margin 0.029); midway, before the last vocabulary and
+out-of-scope changes, it had ranked FOREIGN_WEIGHT 1.0 first by 0.019, which declined two more
+covered questions of dev2 and was not adopted. Tried and dropped: answering a question without a
+concept when its known words outweigh its foreign ones by a margin (covered and uncovered questions
+of that kind have the same shares, 0.4-0.7), "kursus" as a word for training (it let "kursus i
+førstehjælp" through), reading a real word of the language only as another form of the guideline's
+word, never as a typo of another ("pauser" is no "passer": one more uncovered question of dev3
+declined, but one more covered question of dev2 declined and training MRR 0.848 -> 0.845), and a
+larger title weight (1.25-2.0: better MRR on training, dev and dev2, worse on dev3).
 """
 
 import itertools
@@ -45,6 +73,7 @@ QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "tests" / "assistant"
 QUESTIONS_FILE = QUESTIONS_DIR / "questions.yaml"
 DEV_FILE = QUESTIONS_DIR / "questions_dev.yaml"
 DEV2_FILE = QUESTIONS_DIR / "questions_dev2.yaml"
+DEV3_FILE = QUESTIONS_DIR / "questions_dev3.yaml"
 HELDOUT_FILE = QUESTIONS_DIR / "questions_heldout.yaml"
 TARGETS = {
     "recall_at_5": 0.90,
@@ -103,6 +132,7 @@ def question_sets() -> dict[str, list[Question]]:
         "held-out": [q for q in first if q.holdout],
         "dev": load_questions(DEV_FILE),
         "dev2": load_questions(DEV2_FILE),
+        "dev3": load_questions(DEV3_FILE),
         "new held-out": load_questions(HELDOUT_FILE, holdout=True),
     }
 
@@ -158,7 +188,7 @@ def misses(figures_: dict[str, float]) -> list[str]:
 
 
 # The sets the decline thresholds are fitted on; the held-out sets only measure them.
-CALIBRATION_SETS = ("training", "dev", "dev2")
+CALIBRATION_SETS = ("training", "dev", "dev2", "dev3")
 # The thresholds of the decline (module, name, the values tried).
 CALIBRATION_GRID = (
     (analysis, "COMMON_ZIPF", (4.0, 4.25, 4.5, 5.0)),

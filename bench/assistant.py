@@ -5,7 +5,7 @@ with the shipped pathways loaded (indexed before timing).
 
     .venv/bin/python bench/assistant.py [--failures] [--calibrate]
 
-`--failures` lists the training and development (dev, dev2) questions that miss (never the
+`--failures` lists the training and development (dev, dev2, dev3) questions that miss (never the
 held-out ones: they are for measuring, not tuning). `--calibrate` fits the decline's thresholds
 on the training and development sets only (assistant/evaluation.py: calibrate) and prints the
 best combinations and the one chosen (evaluation.chosen), which is then written into the
@@ -88,7 +88,7 @@ def main() -> None:
             for problem in misses(f):
                 print(f"              below target: {problem}")
         if args.failures:
-            for o in parts["training"] + parts["dev"] + parts["dev2"]:
+            for o in parts["training"] + parts["dev"] + parts["dev2"] + parts["dev3"]:
                 q = o.question
                 bad = (q.covered and (o.declined or not o.rank or o.rank > 5)) or (
                     not q.covered and not o.declined

@@ -5,6 +5,7 @@ import pytest
 
 from assistant.evaluation import (
     DEV2_FILE,
+    DEV3_FILE,
     DEV_FILE,
     HELDOUT_FILE,
     QUESTIONS_FILE,
@@ -37,7 +38,7 @@ def test_the_first_question_set_is_big_enough():
 
 @pytest.mark.parametrize(
     ("path", "covered", "uncovered"),
-    [(DEV_FILE, 40, 40), (DEV2_FILE, 50, 20), (HELDOUT_FILE, 30, 30)],
+    [(DEV_FILE, 40, 40), (DEV2_FILE, 50, 20), (DEV3_FILE, 60, 30), (HELDOUT_FILE, 30, 30)],
 )
 def test_the_dev_and_new_held_out_sets_are_big_enough(path, covered, uncovered):
     questions = load_questions(path)
@@ -71,7 +72,7 @@ def test_every_expected_key_exists_in_the_shipped_content(shipped):
             if name in BELOW_TARGET
             else [],
         )
-        for name in ("training", "held-out", "dev", "dev2", "new held-out")
+        for name in ("training", "held-out", "dev", "dev2", "dev3", "new held-out")
     ],
 )
 def test_the_assistant_meets_its_targets(shipped, name):

@@ -4,7 +4,7 @@ are none of the evaluation sets' (a test must not tune the check to them)."""
 
 import pytest
 
-from assistant.analysis import analyse_question, everyday_word, load_synonyms
+from assistant.analysis import analyse_question, everyday_word, function_like, load_synonyms
 from assistant.answering import answer_question
 from assistant.index import current_index
 from assistant.topic import out_of_scope_intent, topic
@@ -28,6 +28,12 @@ def read(question: str, language: str = "da"):
         ("Has this patient's fever gone down?", "patient_specific"),
         ("Hvornår får jeg min lønseddel?", "personal"),
         ("Can I swap my shift on Friday?", "personal"),
+        ("Hvordan kobler jeg min bærbare til projektoren?", "personal"),
+        ("Why is my laptop so slow?", "personal"),
+        ("Hvornår har biblioteket åbent i julen?", "opening_hours"),
+        ("What are the opening hours of the pharmacy?", "opening_hours"),
+        ("Hvilket firma laver den bedste talegenkendelse?", "best_product"),
+        ("Which scanner vendor has the best AI?", "best_product"),
         ("Kan du skrive et referat af mødet?", "writing_task"),
         ("Could you translate this paragraph into Danish?", "writing_task"),
         ("Hvordan skal vi skrive det erklærede formål?", ""),
@@ -36,6 +42,8 @@ def read(question: str, language: str = "da"):
         ("Må leverandøren se CPR-numre under valideringen?", ""),
         ("Skal vi validere på MR billeder fra 2023?", ""),
         ("Hvem er min kontaktperson hos leverandøren?", ""),
+        ("Må klinikerne bruge deres egen telefon til optagelserne?", ""),
+        ("Hvordan finder vi det bedste tilbud i udbuddet?", ""),
         ("Er en kontraktværdi på 1500000000 kr. over tærskelværdien?", ""),
     ],
 )
@@ -115,3 +123,31 @@ def test_an_out_of_scope_question_gets_no_project_answer(team):
     # the same words without the patient are the project's own question
     answer = answer_question("Hvad mangler vi?", project=team.project, user=team.clinician)
     assert not answer.declined and answer.project_answer.kind == "status"
+
+
+def test_a_function_word_the_guideline_does_not_know_is_not_foreign(shipped):
+    assert function_like("mens", "da") and not function_like("kantinen", "da")
+    # "mens" is no subject the guideline lacks; "kantinen" is
+    assert "mens" not in read("Skal acceptkriterierne låses mens datasættet ændres?").foreign
+    assert read("Hvilken pris har kaffen i kantinen?").foreign != ()
+
+
+@pytest.mark.parametrize(
+    ("question", "other_law"),
+    [
+        # laws of known words the guideline never names as laws
+        ("Skal leverandøren følge offentlighedsloven?", True),
+        ("Gælder arbejdsmiljøloven for projektets personale?", True),
+        # the laws the guideline cites, and one a synonym group names
+        ("Hvilken bestemmelse i sundhedsloven giver hjemmel?", False),
+        ("Hvornår gælder udbudsloven?", False),
+        ("Hvad siger AI-loven om højrisiko?", False),
+    ],
+)
+def test_a_law_the_guideline_never_names_is_out_of_scope(shipped, question, other_law):
+    assert (read(question).out_of_scope == "other_law") is other_law
+
+
+def test_a_law_of_unknown_words_is_declined_too(shipped):
+    # not read in parts, so foreign to the guideline
+    assert answer_question("Hvad siger forvaltningsloven om partshøring?").declined
