@@ -51,6 +51,7 @@ PROJECT_ROWS: tuple[tuple[str, str], ...] = (
     ("procurement.Answer", "project"),
     ("procurement.SignOff", "project"),
     ("procurement.HistoryEntry", "project"),
+    ("procurement.ProjectProgress", "project"),
     ("validation.EvaluationSite", "project"),
     ("validation.Wave", "project"),
     ("validation.Criterion", "project"),
@@ -251,6 +252,7 @@ def import_project(source) -> ImportSummary:
     from accounts.models import User
 
     from .models import Project
+    from .progress import rebuild_progress
 
     try:
         archive = zipfile.ZipFile(source)
@@ -293,6 +295,8 @@ def import_project(source) -> ImportSummary:
                 deserialized.save()
                 models.add(type(instance))
             _reset_sequences(models)
+            # Derived rows: made again from the restored answers (an older archive has none).
+            rebuild_progress(Project.objects.filter(pk=int(manifest["project"])))
     except BaseException:
         for kind, name in written:
             storages[kind].delete(name)
