@@ -215,6 +215,8 @@ class Project(ConcurrentTransitionMixin, models.Model):
         ordering = ["-updated_at"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
+        # The lists' order (the dashboard's page of the most recently changed).
+        indexes = [models.Index(fields=["-updated_at"], name="project_recent_first")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(state=STOPPED) | ~models.Q(stopped_from=""),
