@@ -143,7 +143,7 @@ class Deadline:
 def open_deadlines(projects: list[Project], statuses=None) -> dict[int, list[Deadline]]:
     """Each active project's deadlines still to meet: stage targets of the current and later
     stages, and due dates of items not yet done there. Three queries (plus the stage statuses
-    when not given), however many projects there are."""
+    when not given, or given without their items), however many projects there are."""
     projects = [project for project in projects if project.is_active]
     if statuses is None:
         statuses = load_stage_statuses(projects)
@@ -163,9 +163,24 @@ def open_deadlines(projects: list[Project], statuses=None) -> dict[int, list[Dea
                 stage=target.stage,
             )
         )
-    assignments = ItemAssignment.objects.filter(
-        project_id__in=by_project, due_date__isnull=False
-    ).select_related("item", "item__stage", "assignee")
+    assignments = list(
+        ItemAssignment.objects.filter(
+            project_id__in=by_project, due_date__isnull=False
+        ).select_related("item", "item__stage", "assignee")
+    )
+    # A status given without its items (a dashboard row off the page) is loaded here, for the
+    # projects with a due date in their current stage only.
+    unjudged = {
+        assignment.project_id
+        for assignment in assignments
+        if assignment.item.stage_id == by_project[assignment.project_id].current_stage.pk
+        and not statuses[assignment.project_id].items_loaded
+    }
+    if unjudged:
+        statuses = {
+            **statuses,
+            **load_stage_statuses([by_project[pk] for pk in unjudged], overview=True),
+        }
     for assignment in assignments:
         project = by_project[assignment.project_id]
         stage = assignment.item.stage

@@ -8,9 +8,18 @@ from django.db.models import Q
 
 from checklists.roles import Role
 
-from .gates import NextStep, StageStatus, available_actions, load_stage_statuses, next_step
-from .models import RETIRED_STATE, Action, Membership, Project
-from .permissions import visible_projects
+from .gates import (
+    NextStep,
+    StageStatus,
+    available_actions,
+    load_deadlines,
+    load_return_notices,
+    load_stage_statuses,
+    next_step,
+)
+from .models import RETIRED_STATE, Action, Membership, Project, ProjectProgress
+from .permissions import roles_on_projects, visible_projects
+from .progress import computed_progress, fields_of, summarise, waiting_for
 
 
 @dataclass
@@ -53,20 +62,29 @@ def dashboard_context(user, page: int | str | None = 1) -> dict:
     """The rows of the projects on the page (newest change first) and, whatever the page, of
     the projects that may await this person: those whose team they are on and those waiting for
     an approval. Constant queries however many projects the person sees; with fewer than
-    PAGE_SIZE projects, one page holds them all."""
+    PAGE_SIZE projects, one page holds them all.
+
+    Only the rows on the page load their stage's items (for the "what now" sentence and the
+    checklist column); what awaits the person on the other projects is counted from the stored
+    progress (`ProjectProgress`), so the work stays bounded by the page size."""
     visible = visible_projects(user)
     # Keys only: a project object would load its state (django-fsm) with a query of its own.
     paginator = Paginator(visible.select_related(None).values_list("pk", flat=True), PAGE_SIZE)
     page_obj = paginator.get_page(page)
     on_page = list(page_obj.object_list)
+    shown = set(on_page)
     team = Membership.objects.filter(user=user).values("project_id")
     awaiting = Q(pk__in=team) | Q(approval_requested_by__isnull=False)
     projects = list(
         visible.filter(Q(pk__in=on_page) | awaiting)
-        .select_related("approval_requested_by")
+        .select_related("approval_requested_by", "progress")
         .prefetch_related("pathway__stages")
     )
-    statuses = load_stage_statuses(projects, with_deadlines=True, overview=True)
+    statuses = load_stage_statuses(
+        [project for project in projects if project.pk in shown], with_deadlines=True, overview=True
+    )
+    statuses.update(_summary_statuses(user, [p for p in projects if p.pk not in shown]))
+    progress = _progress_of([p for p in projects if p.pk not in shown])
     rows = []
     for project in projects:
         status = statuses[project.pk]
@@ -75,16 +93,13 @@ def dashboard_context(user, page: int | str | None = 1) -> dict:
         if project.owner_id == user.pk and project.state != RETIRED_STATE:
             row.return_notice = status.latest_return
         actions = available_actions(project, user, status)
-        row.next_step = next_step(project, user, status, actions=actions)
+        if project.pk in shown:
+            row.next_step = next_step(project, user, status, actions=actions)
         if project.is_active:
-            is_owner = project.owner_id == user.pk
-            row.my_items = sum(
-                1 for s in status.items if s.missing and (s.item.role in roles or is_owner)
-            )
-            row.my_signoffs = sum(
-                1
-                for s in status.items
-                if s.answered and s.signoff_missing and s.item.signoff_role in roles
+            row.my_items, row.my_signoffs = waiting_for(
+                progress.get(project.pk) or summarise(project, status),
+                roles,
+                is_owner=project.owner_id == user.pk,
             )
             # Asked for, and this person could decide it (the gate's four-eyes and owner rules).
             approve = actions[Action.APPROVED]
@@ -96,7 +111,6 @@ def dashboard_context(user, page: int | str | None = 1) -> dict:
         rows.append(row)
     for extension in ROW_EXTENSIONS:
         extension(user, rows)
-    shown = set(on_page)
     return {
         "projects": projects,  # for the page's other panels (the latest dossiers)
         "rows": [row for row in rows if row.project.pk in shown],
@@ -109,3 +123,36 @@ def dashboard_context(user, page: int | str | None = 1) -> dict:
             if row.my_items or row.my_signoffs or row.return_notice or row.deadlines
         ],
     }
+
+
+def _summary_statuses(user, projects: list[Project]) -> dict[int, StageStatus]:
+    """Statuses without the items for the rows off the page: the person's roles, the owner's
+    latest return and the open deadlines (a deadline source loads the items it must judge)."""
+    if not projects:
+        return {}
+    roles = roles_on_projects(user, projects)
+    notices = load_return_notices([p.pk for p in projects if p.owner_id == user.pk])
+    statuses = {
+        project.pk: StageStatus(
+            stage=project.current_stage,
+            roles_by_user={user.pk: roles[project.pk]},
+            latest_return=notices.get(project.pk),
+            items_loaded=False,
+        )
+        for project in projects
+    }
+    load_deadlines(projects, statuses)
+    return statuses
+
+
+def _progress_of(projects: list[Project]) -> dict[int, dict]:
+    """The stored progress of the projects; computed now for one that has none yet (a project
+    written around the services)."""
+    stored = {}
+    for project in projects:
+        try:
+            stored[project.pk] = fields_of(project.progress)
+        except ProjectProgress.DoesNotExist:
+            pass
+    missing = [project for project in projects if project.pk not in stored]
+    return {**stored, **(computed_progress(missing) if missing else {})}

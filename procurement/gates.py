@@ -130,6 +130,9 @@ class StageStatus:
     # What a stage tool read to give its reasons (tool name -> its own object), so that the same
     # page's panel of that tool shows what the gate was judged on without reading it again.
     tool_data: dict[str, object] = field(default_factory=dict)
+    # False for a summary made without the items (the dashboard's rows off the page, counted
+    # from the stored progress): whoever needs an item's status must load it.
+    items_loaded: bool = True
 
     @property
     def applicable_items(self) -> list[ItemStatus]:
@@ -250,21 +253,27 @@ def load_stage_statuses(
     *,
     with_deadlines: bool = False,
     overview: bool = False,
+    checklist_only: bool = False,
 ) -> dict[int, StageStatus]:
     """The status of each project's current stage (or of the stage given in `stage_for`) in a
     fixed number of queries (five), however many projects, items and answers there are; with
     `with_deadlines`, also the projects' open deadlines (the sources' queries on top).
 
     With `overview` (the dashboard), the answers come without their evidence and author and the
-    sign-offs without their signer: what the gate judges, not what a page shows of an answer."""
+    sign-offs without their signer: what the gate judges, not what a page shows of an answer.
+    With `checklist_only` (the stored progress), only the items' status: no team and no return
+    notice (four queries)."""
     project_ids = [project.pk for project in projects]
     roles_by_user: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     people_by_role: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for membership in Membership.objects.filter(project_id__in=project_ids).select_related("user"):
+    memberships = Membership.objects.filter(project_id__in=project_ids).select_related("user")
+    for membership in memberships if not checklist_only else ():
         roles_by_user[membership.project_id][membership.user_id].add(membership.role)
         people_by_role[membership.project_id][membership.role].append(str(membership.user))
     # Roles held for the project's organisation or a node above it count as on the team.
-    from_organisations = project_roles_from_organisations(organisation_paths(projects))
+    from_organisations = (
+        project_roles_from_organisations(organisation_paths(projects)) if not checklist_only else {}
+    )
     for project in projects:
         for user, roles in from_organisations.get(project.organisation_id, {}).items():
             for role in sorted(roles - roles_by_user[project.pk][user.pk]):
@@ -302,7 +311,7 @@ def load_stage_statuses(
     for signoff in signoffs:
         signoffs_by_project[signoff.project_id].append(signoff)
 
-    notices = load_return_notices(project_ids)
+    notices = load_return_notices(project_ids) if not checklist_only else {}
 
     result = {}
     for project in projects:

@@ -5,7 +5,8 @@ transaction that makes the change, after it has locked the project row. `record`
 entry (`seq`), chains it to the one before (`prev_hash`) and seals it (`hash`, SHA-256 over the
 canonical form below). The database refuses UPDATE and DELETE on the table (a trigger, installed
 by migration 0005), so an entry that was written stays as it was; `verify_chain` recomputes a
-project's chain and names the first entry that does not match.
+project's chain and names the first entry that does not match. The entries of a change that can
+alter the current stage's checklist also rewrite the project's stored progress (`progress`).
 
 What is hashed (version 1 of the canonical form): the project id, seq, action, actor id, time (UTC,
 microseconds), stage key, subject, from/to state, before/after values, comment and the previous
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from .guards import lock_project
 from .models import HistoryEntry, Project
+from .progress import PROGRESS_ACTIONS, refresh_progress
 
 GENESIS = ""
 
@@ -151,6 +153,9 @@ def record(
     )
     entry.hash = entry_hash(entry)
     entry.save(force_insert=True)
+    if action in PROGRESS_ACTIONS:
+        # The change is written before it is recorded, so the progress made now is the change's.
+        refresh_progress(project)
     for listener in LISTENERS:
         listener(entry)
     return entry

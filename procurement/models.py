@@ -192,6 +192,8 @@ class Project(ConcurrentTransitionMixin, models.Model):
         ordering = ["-updated_at"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
+        # The lists' order (the dashboard's page of the most recently changed).
+        indexes = [models.Index(fields=["-updated_at"], name="project_recent_first")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(state=STOPPED_STATE) | ~models.Q(stopped_from=""),
@@ -467,3 +469,33 @@ class HistoryEntry(AppendOnly):
     @property
     def kind(self) -> str:
         return KIND_OF_ACTION.get(self.action, Kind.TRANSITION)
+
+
+class ProjectProgress(models.Model):
+    """Where a project's current stage stands, kept beside the project so that lists of many
+    projects (the dashboard) need not load every item of every project.
+
+    Derived data only: `procurement.progress.refresh_progress` rewrites the row from the gate's
+    own evaluation (`gates.load_stage_statuses`) in the transaction of every journalled change
+    that can alter it; nothing else writes it. The counts are per role, so who holds a role
+    (the team, organisation-wide roles) is read when the row is read, not stored."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, primary_key=True, related_name="progress"
+    )
+    stage_key = models.CharField(max_length=80, blank=True)
+    answered = models.PositiveIntegerField(default=0)
+    applicable = models.PositiveIntegerField(default=0)
+    required_missing = models.PositiveIntegerField(default=0)
+    # role -> required items of that role still unanswered
+    missing_by_role = models.JSONField(default=dict)
+    # sign-off role -> answered items still waiting for that role's sign-off
+    signoffs_by_role = models.JSONField(default=dict)
+    approval_requested = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("project progress")
+        verbose_name_plural = _("project progress")
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.answered}/{self.applicable}"

@@ -49,6 +49,7 @@ from validation.models import ResultUpload
 
 from . import file_storage
 from .models import Evidence, Project
+from .progress import rebuild_progress
 
 FORMAT = 1
 # A project's rows, parents first. (model label, the filter that selects the project's rows)
@@ -59,6 +60,7 @@ PROJECT_ROWS: tuple[tuple[str, str], ...] = (
     ("procurement.Answer", "project"),
     ("procurement.SignOff", "project"),
     ("procurement.HistoryEntry", "project"),
+    ("procurement.ProjectProgress", "project"),
     ("validation.EvaluationSite", "project"),
     ("validation.Wave", "project"),
     ("validation.Criterion", "project"),
@@ -284,6 +286,8 @@ def import_project(source) -> ImportSummary:
                 deserialized.save()
                 models.add(type(instance))
             _reset_sequences(models)
+            # Derived rows: made again from the restored answers (an older archive has none).
+            rebuild_progress(Project.objects.filter(pk=int(manifest["project"])))
     except BaseException:
         for kind, name in written:
             storages[kind].delete(name)

@@ -25,7 +25,7 @@ from checklists.loading import load_pathways
 from dossier import services as dossier_services
 from dossier.models import DossierVersion
 from procurement import file_storage
-from procurement.models import Evidence, HistoryEntry, Project
+from procurement.models import Evidence, HistoryEntry, Project, ProjectProgress
 from procurement.project_archive import ArchiveRefused, import_project
 from tests.module_data import module_data
 from validation.models import ResultUpload
@@ -170,6 +170,10 @@ def restore_and_check(demo, archive, manifest, journal, target, database_url, qu
         "SELECT hash FROM procurement_historyentry WHERE project_id = %s ORDER BY seq DESC LIMIT 1",
         demo.pk,
     )
+    # The stored progress is made again from the restored answers, as the journal would.
+    progress = "SELECT stage_key, answered FROM procurement_projectprogress WHERE project_id = %s"
+    stored = ProjectProgress.objects.get(project=demo)
+    assert [tuple(row) for row in query(progress, demo.pk)] == [(stored.stage_key, stored.answered)]
     passwords = [row[0] for row in query("SELECT password FROM accounts_user")]
     if connection.vendor == "postgresql":
         # New rows get new ids: the sequences were moved past the restored ones.

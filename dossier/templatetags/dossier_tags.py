@@ -37,8 +37,10 @@ def latest_dossiers(context, user=None):
     visible = visible_projects(user).order_by("title")
     read = {project.pk: project for project in context.get("projects") or ()}
     if read and user == context["request"].user:
-        # The dashboard has read them: only their order (the database's collation) is asked for.
-        projects = [read[pk] for pk in visible.values_list("pk", flat=True) if pk in read]
+        # The dashboard has read them: only their order (the database's collation) is asked for,
+        # of them alone (a region-wide role sees thousands).
+        ordered = visible.filter(pk__in=list(read)).values_list("pk", flat=True)
+        projects = [read[pk] for pk in ordered]
     else:
         projects = list(visible)
     newest = (
