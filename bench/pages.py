@@ -6,9 +6,13 @@ Builds a throw-away SQLite database with the demo data plus N extra projects, pr
 of SQL queries per page (they must not grow with the number of projects or answers), then serves
 the app with gunicorn (2 workers) on 127.0.0.1 and loads each page with wrk (installed with apt),
 next to /healthz as the ceiling of this machine in the same run. Only loopback traffic, bounded
-in time. The last lines are `dashboard_vs_healthz_ratio=<x>`, `project_vs_healthz_ratio=<x>` and
-`guide_vs_healthz_ratio=<x>`. Each page is requested once before it is timed, so a worker's first
-request (imports, template compilation, a cold cache) does not count.
+in time. The pages: the dashboard, the project page (the demo project whose current stage has the
+most items, on that stage), each of its other stage tabs, its team and history tabs, and the
+guide. It stops when a page's queries grow with the projects. The last lines are
+`dashboard_vs_healthz_ratio=<x>`, `project_vs_healthz_ratio=<x>` and `guide_vs_healthz_ratio=<x>`,
+after those of the team and history tabs and the slowest stage tab. Each page is requested once
+before it is timed, so a worker's first request (imports, template compilation, a cold cache) does
+not count.
 
 With `--scale`, it then builds two more databases with the same generator (`generate`), one of
 100 and one of 10,000 projects in the five regions of the demo's tree (bulk inserts, the stored
@@ -217,7 +221,11 @@ def pages_bench(args, workdir: Path, created: list[str]) -> None:
     owner = User.objects.get(username="kliniker")
     admin = User.objects.get(username="admin")
     pathway = Pathway.latest("indkoeb-ce-maerket-ai")
-    project = Project.objects.order_by("pk").first()
+    # The demo project whose current stage has the most items: the heaviest project page.
+    project = max(
+        Project.objects.select_related("pathway").order_by("pk"),
+        key=lambda p: p.current_stage.items.count() if p.current_stage else -1,
+    )
 
     def count(client, path):
         with CaptureQueriesContext(connection) as ctx:
@@ -232,7 +240,15 @@ def pages_bench(args, workdir: Path, created: list[str]) -> None:
         "dashboard": "/",
         "project": f"/projects/{project.pk}/",
         "guide": f"/guide/{pathway.slug}/",
+        "team": f"/projects/{project.pk}/team/",
+        "history": f"/projects/{project.pk}/history/",
     }
+    # Every other stage tab of the same project (its earlier stages show what was answered).
+    current_key = project.current_stage.key
+    for stage in project.stages:
+        if stage.key != current_key:
+            pages[f"stage {stage.key}"] = f"/projects/{project.pk}/stages/{stage.key}/"
+    print(f"project page: {project.title} on {current_key} ({len(project.stages)} stages)")
     before = {name: count(client, path) for name, path in pages.items()}
     for index in range(args.projects):
         extra = services.create_project(
@@ -244,6 +260,9 @@ def pages_bench(args, workdir: Path, created: list[str]) -> None:
     for name in pages:
         total = 4 + args.projects
         print(f"queries {name}: {before[name]} with 4 projects, {after[name]} with {total}")
+    grown = [name for name in pages if after[name] > before[name]]
+    if grown:
+        raise SystemExit(f"queries grow with the number of projects: {', '.join(grown)}")
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     connection.close()
 
@@ -259,8 +278,18 @@ def pages_bench(args, workdir: Path, created: list[str]) -> None:
             print(f"throughput {name}: {rate:.0f} req/s, mean latency {latency * 1000:.2f}ms{bad}")
     finally:
         stop(server)
-    for name in pages:
-        print(f"{name}_vs_healthz_ratio={results[name] / results['healthz']:.3f}")
+    ratios = {name: results[name] / results["healthz"] for name in pages}
+    tabs = {name: ratio for name, ratio in ratios.items() if name.startswith("stage ")}
+    for name, ratio in ratios.items():
+        if name in tabs:
+            print(f"ratio {name}: {ratio:.3f}")
+    slowest = min(tabs, key=tabs.get) if tabs else None
+    for name in ("team", "history"):
+        print(f"{name}_vs_healthz_ratio={ratios[name]:.3f}")
+    if slowest:
+        print(f"slowest_stage_tab_vs_healthz_ratio={tabs[slowest]:.3f}  ({slowest})")
+    for name in ("dashboard", "project", "guide"):
+        print(f"{name}_vs_healthz_ratio={ratios[name]:.3f}")
 
 
 # --- the national scale ------------------------------------------------------------------------
