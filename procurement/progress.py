@@ -11,7 +11,7 @@ what the dashboard reads for a status it has loaded, so both give the same numbe
 from collections import Counter
 
 from .gates import StageStatus, load_stage_statuses
-from .models import Action, Project, ProjectProgress
+from .models import TRANSITIONS, Action, Project, ProjectProgress
 
 # The journalled actions after which the current stage's checklist may read differently. Team,
 # deadline and stage-tool changes are not here: the counts are kept per role, and who holds a
@@ -23,13 +23,8 @@ PROGRESS_ACTIONS = frozenset(
         Action.EVIDENCE_UPLOADED,
         Action.SIGNED_OFF,
         Action.APPROVAL_REQUESTED,
-        Action.APPROVED,
-        Action.RETURNED,
-        Action.STOPPED,
-        Action.REOPENED,
-        Action.RETIRED,
-        Action.CONTINUED,
         Action.UPGRADED,
+        *TRANSITIONS,
     }
 )
 FIELDS = (
