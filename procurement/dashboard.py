@@ -80,11 +80,12 @@ def dashboard_context(user, page: int | str | None = 1) -> dict:
         .select_related("approval_requested_by", "progress")
         .prefetch_related("pathway__stages")
     )
+    off_page = [project for project in projects if project.pk not in shown]
     statuses = load_stage_statuses(
         [project for project in projects if project.pk in shown], with_deadlines=True, overview=True
     )
-    statuses.update(_summary_statuses(user, [p for p in projects if p.pk not in shown]))
-    progress = _progress_of([p for p in projects if p.pk not in shown])
+    statuses.update(_summary_statuses(user, off_page))
+    progress = _progress_of(off_page)
     rows = []
     for project in projects:
         status = statuses[project.pk]

@@ -94,12 +94,7 @@ def roles_of(project: Project, user) -> set[str]:
     """The roles a person holds on a project: on its team, and organisation-wide for the
     project's organisation or a node above it (two queries). The gate's `StageStatus.roles_of`
     gives the same for a loaded status without queries."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    roles = set(
-        Membership.objects.filter(project=project, user=user).values_list("role", flat=True)
-    )
-    return roles | (organisation_roles_of(user, project.organisation) & PROJECT_ROLES)
+    return roles_on_projects(user, [project])[project.pk]
 
 
 def roles_on_projects(user, projects) -> dict[int, set[str]]:
