@@ -98,7 +98,7 @@ def dashboard_context(user, page: int | str | None = 1) -> dict:
             row.next_step = next_step(project, user, status, actions=actions)
         if project.is_active:
             row.my_items, row.my_signoffs = waiting_for(
-                progress.get(project.pk) or summarise(project, status),
+                progress.get(project.pk) or summarise(status),
                 roles,
                 is_owner=project.owner_id == user.pk,
             )

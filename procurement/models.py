@@ -491,7 +491,6 @@ class ProjectProgress(models.Model):
     missing_by_role = models.JSONField(default=dict)
     # sign-off role -> answered items still waiting for that role's sign-off
     signoffs_by_role = models.JSONField(default=dict)
-    approval_requested = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("project progress")

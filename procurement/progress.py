@@ -1,8 +1,8 @@
 """The stored progress of each project's current stage (`ProjectProgress`), kept by the journal.
 
 `journal.record` calls `refresh_progress` for every entry whose action can change what the gate
-says of the current stage (an answer, a sign-off, a transition, an approval request, a pathway
-change, a new project), in the change's own transaction and after the change is written: a change
+says of the current stage (an answer, a sign-off, a transition, a pathway change, a new
+project), in the change's own transaction and after the change is written: a change
 that rolls back takes its progress with it. The row is made from the gate's own evaluation
 (`gates.load_stage_statuses`), so there is no second rule of what is missing; `summarise` is also
 what the dashboard reads for a status it has loaded, so both give the same numbers.
@@ -22,7 +22,6 @@ PROGRESS_ACTIONS = frozenset(
         Action.ANSWERED,
         Action.EVIDENCE_UPLOADED,
         Action.SIGNED_OFF,
-        Action.APPROVAL_REQUESTED,
         Action.UPGRADED,
         *TRANSITIONS,
     }
@@ -34,12 +33,12 @@ FIELDS = (
     "required_missing",
     "missing_by_role",
     "signoffs_by_role",
-    "approval_requested",
 )
 
 
-def summarise(project: Project, status: StageStatus) -> dict:
-    """The progress fields of a project from its current stage's status (pure)."""
+def summarise(status: StageStatus) -> dict:
+    """The progress fields of a project from its current stage's status (pure). An approval
+    request is not among them: it is the project's own field (`approval_requested_by`)."""
     missing = Counter(s.item.role for s in status.items if s.missing)
     to_sign = Counter(s.item.signoff_role for s in status.items if s.answered and s.signoff_missing)
     return {
@@ -49,7 +48,6 @@ def summarise(project: Project, status: StageStatus) -> dict:
         "required_missing": sum(missing.values()),
         "missing_by_role": dict(sorted(missing.items())),
         "signoffs_by_role": dict(sorted(to_sign.items())),
-        "approval_requested": project.approval_requested_by_id is not None,
     }
 
 
@@ -71,7 +69,7 @@ def waiting_for(progress: dict, roles: set[str], *, is_owner: bool) -> tuple[int
 def computed_progress(projects: list[Project]) -> dict[int, dict]:
     """Fresh progress fields for the projects (the gate's loader, four queries)."""
     statuses = load_stage_statuses(projects, overview=True, checklist_only=True)
-    return {project.pk: summarise(project, statuses[project.pk]) for project in projects}
+    return {project.pk: summarise(statuses[project.pk]) for project in projects}
 
 
 def refresh_progress(project: Project) -> None:

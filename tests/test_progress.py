@@ -51,10 +51,12 @@ def test_answers_change_the_progress_and_clearing_one_changes_it_back(team):
 def test_sign_offs_transitions_and_requests_keep_the_progress(team):
     complete_need(team)
     request_approval(project=team.reload(), by=team.clinician)
-    assert assert_current(team)["approval_requested"] is True
+    assert assert_current(team)
+    # An approval request is the project's own field (what the dashboard reads), not progress.
+    assert team.reload().approval_requested_by_id == team.clinician.pk
     perform_transition(project=team.reload(), action=Action.APPROVED, by=team.consultant)
     progress = assert_current(team)
-    assert progress["stage_key"] == "legal" and progress["approval_requested"] is False
+    assert progress["stage_key"] == "legal" and team.reload().approval_requested_by_id is None
     assert progress["missing_by_role"] == {"it_architect": 1, "lawyer": 1}
     answer(team, "legal.personal_data", "yes", by=team.lawyer)
     assert assert_current(team)["missing_by_role"] == {"it_architect": 1, "lawyer": 1}  # the DPIA

@@ -23,7 +23,6 @@ class Migration(migrations.Migration):
                 ('required_missing', models.PositiveIntegerField(default=0)),
                 ('missing_by_role', models.JSONField(default=dict)),
                 ('signoffs_by_role', models.JSONField(default=dict)),
-                ('approval_requested', models.BooleanField(default=False)),
             ],
             options={
                 'verbose_name': 'project progress',
