@@ -19,8 +19,8 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
 
 from accounts.organisations import organisation_paths, project_roles_from_organisations
 from checklists.extensions import TOOLS, evaluate_rules
@@ -133,6 +133,9 @@ class StageStatus:
     # False for a summary made without the items (the dashboard's rows off the page, counted
     # from the stored progress): whoever needs an item's status must load it.
     items_loaded: bool = True
+    # `checklist_reasons` of this status, kept with what it was computed from: the dashboard
+    # and the project page ask for it several times per status (each action, "what now").
+    _reasons_memo: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def applicable_items(self) -> list[ItemStatus]:
@@ -247,6 +250,28 @@ def load_deadlines(projects: list[Project], statuses: dict[int, StageStatus]) ->
         status.deadlines.sort(key=lambda deadline: deadline.due)
 
 
+# What the gate reads of an item, an answer and a sign-off, and so all an overview loads: the
+# help texts, change notes, sources and choices of an item, an answer's dates and the sign-off's
+# date are for the pages that show them.
+OVERVIEW_DEFERRED_ITEM_FIELDS = (
+    "help_da",
+    "help_en",
+    "change_note_da",
+    "change_note_en",
+    "choices",
+    "sources",
+)
+OVERVIEW_ANSWER_FIELDS = (
+    "project_id",
+    "item_id",
+    "value",
+    "justification",
+    "evidence_id",
+    "revision",
+)
+OVERVIEW_SIGNOFF_FIELDS = ("project_id", "item_id", "answer_revision", "role", "user_id")
+
+
 def load_stage_statuses(
     projects: list[Project],
     stage_for: dict[int, Stage] | None = None,
@@ -283,7 +308,10 @@ def load_stage_statuses(
     stages = {p.pk: (stage_for or {}).get(p.pk) or p.current_stage for p in projects}
     stage_ids = {pk: stage.pk for pk, stage in stages.items() if stage is not None}
     items_by_stage: dict[int, list[ChecklistItem]] = defaultdict(list)
-    for item in ChecklistItem.objects.filter(stage_id__in=set(stage_ids.values())):
+    items = ChecklistItem.objects.filter(stage_id__in=set(stage_ids.values()))
+    if overview:
+        items = items.defer(*OVERVIEW_DEFERRED_ITEM_FIELDS)
+    for item in items:
         items_by_stage[item.stage_id].append(item)
     # Every answer's value (conditions and rules may look at any earlier stage), as plain values;
     # whole Answer objects only for the items on show.
@@ -298,7 +326,9 @@ def load_stage_statuses(
     answers = Answer.objects.filter(
         project_id__in=project_ids, item__stage_id__in=set(stage_ids.values())
     )
-    if not overview:
+    if overview:
+        answers = answers.only(*OVERVIEW_ANSWER_FIELDS)
+    else:
         answers = answers.select_related("evidence", "answered_by")
     for answer in answers:
         answers_by_project[answer.project_id][answer.item_id] = answer
@@ -306,7 +336,9 @@ def load_stage_statuses(
     signoffs = SignOff.objects.filter(
         project_id__in=project_ids, item__stage_id__in=set(stage_ids.values())
     ).annotate(stage_id=F("item__stage_id"))
-    if not overview:
+    if overview:
+        signoffs = signoffs.only(*OVERVIEW_SIGNOFF_FIELDS)
+    else:
         signoffs = signoffs.select_related("user", "item")
     for signoff in signoffs:
         signoffs_by_project[signoff.project_id].append(signoff)
@@ -386,7 +418,21 @@ def _keys(statuses: list[ItemStatus]) -> tuple[str, ...]:
 
 
 def checklist_reasons(status: StageStatus) -> list[Reason]:
-    """What the stage's checklist still lacks, grouped by the role that must act."""
+    """What the stage's checklist still lacks, grouped by the role that must act.
+
+    Judged once per status and language (a status is read within one request; a stage tool
+    adding its reasons afterwards, or another language, judges again)."""
+    key = (len(status.items), len(status.tool_reasons), get_language())
+    if status._reasons_memo is None or status._reasons_memo[0] != key:
+        status._reasons_memo = (key, _checklist_reasons(status))
+    return list(status._reasons_memo[1])
+
+
+# The roles in their fixed order (a property of the enum that builds a new list each time).
+ROLE_ORDER = tuple(Role.values)
+
+
+def _checklist_reasons(status: StageStatus) -> list[Reason]:
     reasons: list[Reason] = []
     unanswered: dict[str, list[ItemStatus]] = defaultdict(list)
     unsigned: dict[str, list[ItemStatus]] = defaultdict(list)
@@ -395,7 +441,7 @@ def checklist_reasons(status: StageStatus) -> list[Reason]:
             unanswered[item_status.item.role].append(item_status)
         elif item_status.answered and item_status.signoff_missing:
             unsigned[item_status.item.signoff_role].append(item_status)
-    for role in Role.values:
+    for role in ROLE_ORDER:
         if role in unanswered:
             count = len(unanswered[role])
             reasons.append(
@@ -413,7 +459,7 @@ def checklist_reasons(status: StageStatus) -> list[Reason]:
                     people=tuple(status.people_by_role.get(role, ())),
                 )
             )
-    for role in Role.values:
+    for role in ROLE_ORDER:
         if role in unsigned:
             reasons.append(
                 Reason(
@@ -429,7 +475,7 @@ def checklist_reasons(status: StageStatus) -> list[Reason]:
     needed_roles = {r.role for r in reasons if r.role} | {
         s.item.signoff_role for s in status.items if s.signoff_missing
     }
-    for role in Role.values:
+    for role in ROLE_ORDER:
         if role in needed_roles and not status.people_by_role.get(role):
             reasons.append(
                 Reason(
