@@ -13,9 +13,12 @@ from tests.personas import FIXTURES, answer, complete_need, make_team
 TOOL_REASON = Reason("tool_incomplete", "The calculation is not complete.")
 
 
-class FakeTool:
+class FakeTool(extensions.StageTool):
     name = "fake_tool"
     template_name = "procurement/partials/_reasons.html"
+    dossier_template_name = "procurement/partials/_reasons.html"
+    item_keys = ("need.problem", "need.asked_later")
+    optional_item_keys = ("need.asked_later",)
 
     def __init__(self):
         self.complete = False
@@ -25,6 +28,9 @@ class FakeTool:
 
     def gate_reasons(self, *, project, stage, status):
         return [] if self.complete else [TOOL_REASON]
+
+    def dossier_data(self, *, project, stage):
+        return None
 
 
 @pytest.fixture
