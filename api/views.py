@@ -21,7 +21,7 @@ from assistant.throttle import allow_question, retry_after
 from checklists.models import ChecklistItem
 from dossier import services as dossier_services
 from dossier.models import DossierVersion
-from dossier.tools import requirements_specification
+from dossier.tool import requirements_specification
 from dossier.word import DOCX_TYPE
 from monitoring import services as monitoring_services
 from monitoring.models import Alarm

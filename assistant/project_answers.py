@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from decisions.dated_data import source_title_in_language
-from decisions.panels import (
+from decisions.reasoning import cite, in_language
+from decisions.tool import (
     CATEGORY_LABELS,
     classification_state,
     procurement_route_state,
 )
-from decisions.reasoning import cite, in_language
 from procurement.gates import checklist_reasons, load_stage_status, next_step
 
 from .analysis import Query, contains_phrase, load_synonyms, words

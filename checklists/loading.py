@@ -142,6 +142,7 @@ def parse_pathway_bytes(raw: bytes, name: str) -> dict:
                 problems.append(Problem(item["key"], str(exc)))
             items_by_key[item["key"]] = item
         stages.append(stage)
+    problems += _missing_tool_items(stages, items_by_key, name)
     try:
         continuation = _parse_continuation(data.get("continues_into"), name)
     except PathwayFileError as exc:
@@ -164,6 +165,30 @@ def parse_pathway_bytes(raw: bytes, name: str) -> dict:
 
 def _key_of(raw: Any) -> str:
     return str(raw.get("key", "")) if isinstance(raw, dict) else ""
+
+
+def _missing_tool_items(stages: list[dict], item_keys, file_name: str) -> list[Problem]:
+    """A stage tool reads checklist items by key (`StageTool.item_keys`), from any stage: a
+    pathway that names the tool must have every one of them, except those the tool declares
+    optional (e.g. questions asked only from a later version of a pathway on)."""
+    problems = []
+    for stage in stages:
+        for tool_name in stage["tools"]:
+            tool = TOOLS[tool_name]
+            missing = [
+                key
+                for key in tool.item_keys
+                if key not in item_keys and key not in tool.optional_item_keys
+            ]
+            if missing:
+                problems.append(
+                    Problem(
+                        stage["key"],
+                        f"{file_name}: stage {stage['key']}: the tool '{tool_name}' reads the "
+                        f"item(s) {', '.join(missing)}, which this pathway does not have.",
+                    )
+                )
+    return problems
 
 
 def _parse_continuation(raw: Any, file_name: str) -> dict:

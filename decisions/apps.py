@@ -16,7 +16,7 @@ class DecisionsConfig(AppConfig):
 
         from .demo import add_demo_business_case
         from .journey import RULES
-        from .tools import TOOLS
+        from .tool import TOOLS
 
         for name, rule in RULES.items():
             register_rule(name)(rule)

@@ -31,12 +31,16 @@ ITEM_KEYS: dict[str, str] = {
     "vulnerable_subjects": "legal.vulnerable_subjects",
     "automated_decisions": "legal.automated_decisions",
     # asked from default pathway v3 on; optional (false) where the pathway does not ask them
+    # (OPTIONAL_FIELDS)
     "in_house_device": "legal.in_house_device",
     "art6_3_narrow_task": "legal.art6_3_narrow_task",
     "evaluation_or_scoring": "legal.evaluation_or_scoring",
     "matching_datasets": "legal.matching_datasets",
     "prevents_rights_or_service": "legal.prevents_rights_or_service",
 }
+# The items a pathway may leave out (then their answer counts as false); every other key above is
+# one the pathway loader requires of a pathway that names the classification tool.
+OPTIONAL_ITEM_KEYS = tuple(ITEM_KEYS[field] for field in OPTIONAL_FIELDS)
 CONTRACT_VALUE_KEY = "tender_operation.contract_value_dkk"
 YES_NO = {"yes": True, "no": False, "na": False}
 

@@ -17,10 +17,10 @@ from procurement.project_page import gate_panel, project_context
 
 from .business_case import BUSINESS_CASE_TOOL
 from .forms import BusinessCaseForm, reshape
-from .panels import business_case_context
 from .permissions import can_edit_business_case
 from .services import save_business_case
-from .tools import TOOLS as DECISION_TOOLS
+from .tool import TOOLS as DECISION_TOOLS
+from .tool import BusinessCaseTool, business_case_context
 
 PANEL_TOOLS = {tool.name for tool in DECISION_TOOLS}
 
@@ -76,7 +76,7 @@ def _business_case_response(request, project, stage, context, *, reshaped: bool)
             status=status,
         )
     if request.htmx:
-        template = "decisions/partials/_business_case_panel.html"
+        template = BusinessCaseTool.template_name
         response = render(request, template, {"tool": context}, status=status)
         return reswap(retarget(response, "#bc-panel"), "outerHTML")
     if saved and not reshaped:

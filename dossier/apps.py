@@ -13,7 +13,7 @@ class DossierConfig(AppConfig):
 
         from . import services, tasks
         from .demo import add_demo_requirements
-        from .tools import RequirementsListTool
+        from .tool import RequirementsListTool
 
         register_tool(RequirementsListTool())
         register_demo_extension(add_demo_requirements)

@@ -24,7 +24,7 @@ from django.template.loader import get_template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from checklists.extensions import TOOLS
+from checklists.extensions import TOOLS, StageTool
 from checklists.models import ChecklistItem, Stage
 from checklists.roles import AnswerType
 from procurement.gates import ItemStatus, StageStatus, evaluate_items
@@ -47,7 +47,7 @@ from .models import DossierVersion
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-GENERIC_TOOL_TEMPLATE = "dossier/pdf/tools/_generic.html"
+GENERIC_TOOL_TEMPLATE = "dossier/pdf/_generic_tool.html"
 SUMMARY_FILE = Path(__file__).resolve().parent / "summary.yaml"
 
 
@@ -417,36 +417,41 @@ def _sources(stages: list[dict]) -> list[dict[str, Any]]:
 
 
 def _tools(project: Project) -> tuple[dict, dict]:
-    """Each stage tool's dossier data ({stage key: {tool name: data}}) and what to render."""
+    """Each stage tool's dossier data ({stage key: {tool name: data}}) and what to render. A tool
+    no app registers any more (its pathway named it when it was loaded) has nothing to add."""
     data: dict[str, dict[str, Any]] = {}
     blocks: dict[str, list[dict]] = {}
     for stage in project.stages:
         for name in stage.tools:
             tool = TOOLS.get(name)
-            dossier_data = getattr(tool, "dossier_data", None)
-            if dossier_data is None:
+            if tool is None:
                 continue
-            result = dossier_data(project=project, stage=stage)
+            result = tool.dossier_data(project=project, stage=stage)
             if not result:
                 continue
             data.setdefault(stage.key, {})[name] = result
-            template = _tool_template(name, getattr(tool, "dossier_template_name", ""))
             blocks.setdefault(stage.key, []).append(
-                {"name": name, "template": template, "data": result, "rows": _flat(result)}
+                {
+                    "name": name,
+                    "template": _tool_template(tool),
+                    "data": result,
+                    "rows": _flat(result),
+                }
             )
     return data, blocks
 
 
-def _tool_template(name: str, template_name: str) -> str:
-    """The tool's print template, or a generic table of its data when it has none (its data
-    still belongs in the archive)."""
-    if template_name:
-        try:
-            get_template(template_name)
-            return template_name
-        except TemplateDoesNotExist:
-            logger.warning("Stage tool %s: dossier template %s not found", name, template_name)
-    return GENERIC_TOOL_TEMPLATE
+def _tool_template(tool: StageTool) -> str:
+    """The tool's print template, or a generic table of its data when the template is not
+    installed (its data still belongs in the archive)."""
+    try:
+        get_template(tool.dossier_template_name)
+    except TemplateDoesNotExist:
+        logger.warning(
+            "Stage tool %s: dossier template %s not found", tool.name, tool.dossier_template_name
+        )
+        return GENERIC_TOOL_TEMPLATE
+    return tool.dossier_template_name
 
 
 def _flat(value: Any, path: str = "", limit: int = 200) -> list[tuple[str, str]]:

@@ -25,7 +25,7 @@ from . import services
 from .forms import RequirementForm
 from .models import DossierVersion, Requirement
 from .permissions import can_edit_requirements
-from .tools import RequirementsListTool, requirements_panel, requirements_specification
+from .tool import RequirementsListTool, requirements_panel, requirements_specification
 from .word import DOCX_TYPE
 
 logger = logging.getLogger(__name__)
@@ -180,7 +180,10 @@ def requirement_update(request: HttpRequest, project_id: int, requirement_id: in
     row = next(row for row in tool["rows"] if row.requirement.pk == requirement.pk)
     context = {"project": project, "tool": tool, "row": row}
     return render(
-        request, "dossier/tools/_requirement_response.html", context, status=200 if saved else 422
+        request,
+        "dossier/partials/_requirement_response.html",
+        context,
+        status=200 if saved else 422,
     )
 
 

@@ -96,6 +96,8 @@ FIELDS = (
     ),
     (ModelCardField.Field.KEY_METRICS, "KeyMetrics", ("market_dialogue.clinical_evidence",)),
 )
+# Every item a card may fill: the dialogue tool reads them (each may be absent from a pathway).
+MODEL_CARD_ITEM_KEYS = tuple(key for _field, _path, keys in FIELDS for key in keys)
 
 
 class _LocalSchemas(etree.Resolver):
@@ -350,11 +352,10 @@ def _tool_results(project: Project, tool: str) -> list[dict]:
     if implementation is None:
         return []
     results = []
-    for stage in project.stages:
-        if tool in (stage.tools or []):
-            data = implementation.dossier_data(project=project, stage=stage)
-            if data:
-                results.append(data)
+    for stage in project.stages_with_tool(tool):
+        data = implementation.dossier_data(project=project, stage=stage)
+        if data:
+            results.append(data)
     return results
 
 

@@ -4,19 +4,21 @@ on the tender stage). Each gives its panel, its gate reasons and its part of the
 
 from django.urls import reverse
 
+from checklists.extensions import StageTool
 from procurement.gates import Reason
 
 from .gate import dialogue_reasons, evaluation_reasons
+from .modelcard import MODEL_CARD_ITEM_KEYS
 from .permissions import can_run_evaluation, can_score
 from .presentation import dialogue_data, dialogue_tool_context, evaluation_data
-from .selectors import load_evaluation, open_questions
+from .selectors import PROCEDURE_ITEM, load_evaluation, open_questions
 from .services import DIALOGUE_TOOL, EVALUATION_TOOL
 
 
-class DialogueTool:
+class DialogueTool(StageTool):
     name = DIALOGUE_TOOL
-    template_name = "market/panel_dialogue.html"
-    dossier_template_name = "market/dossier_dialogue.html"
+    # A model card's answers go to the first of their candidate items the pathway has, if any.
+    item_keys = optional_item_keys = MODEL_CARD_ITEM_KEYS
 
     def gate_reasons(self, *, project, stage, status) -> list[Reason]:
         return dialogue_reasons(open_questions(project))
@@ -28,10 +30,9 @@ class DialogueTool:
         return dialogue_data(project)
 
 
-class EvaluationTool:
+class EvaluationTool(StageTool):
     name = EVALUATION_TOOL
-    template_name = "market/panel_evaluation.html"
-    dossier_template_name = "market/dossier_evaluation.html"
+    item_keys = (PROCEDURE_ITEM,)  # whether the offers compete (the ranking is shown)
 
     def gate_reasons(self, *, project, stage, status) -> list[Reason]:
         state = load_evaluation(project)

@@ -14,14 +14,11 @@ from .metrics import METRICS
 from .permissions import can_approve_plan, can_assess, can_contribute, can_decide
 from .plots import control_chart
 from .selectors import MonitoringState, load_state
-from .services import (
-    monitoring_stage,
-    plan_data,
-)
+from .services import TOOL, plan_data
 
 
 def _is_open(project) -> bool:
-    return monitoring_stage(project) is not None and tool_is_open(project, "monitoring")
+    return project.tool_stage(TOOL) is not None and tool_is_open(project, TOOL)
 
 
 def metric_rows(state: MonitoringState) -> list[dict]:

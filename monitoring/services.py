@@ -69,17 +69,12 @@ INCIDENT_FOUR_EYES = gettext_noop(
 DECISION_REASON_REQUIRED = gettext_noop("Give the reason for the decision.")
 
 
-def monitoring_stage(project: Project) -> Stage | None:
-    """The project's stage that holds the monitoring tool."""
-    return next((stage for stage in project.stages if TOOL in (stage.tools or [])), None)
-
-
 def _locked_open(project: Project) -> tuple[Project, Stage]:
     """The locked project and its monitoring stage, if monitoring may change now: while the
     project is active (a plan and pilot data may come before the monitoring stage, e.g. for a
     wave still in prospective validation)."""
     project = lock_project(project)
-    stage = monitoring_stage(project)
+    stage = project.tool_stage(TOOL)
     if stage is None:
         raise ValidationError(_(NO_MONITORING_STAGE))
     require_tool_open(project, TOOL)

@@ -1,19 +1,18 @@
 """The `monitoring` stage tool: its panel on the monitoring stage, its gate reasons and its part
 of the dossier."""
 
+from checklists.extensions import StageTool
 from procurement.gates import Reason
 
 from .gate import gate_reasons_for
 from .presentation import dossier_data, panel_context
 from .selectors import load_state
+from .services import TOOL
 
-NAME = "monitoring"
 
-
-class MonitoringTool:
-    name = NAME
-    template_name = "monitoring/panel.html"
-    dossier_template_name = "monitoring/dossier.html"
+class MonitoringTool(StageTool):
+    name = TOOL
+    item_keys = ()
 
     def gate_reasons(self, *, project, stage, status) -> list[Reason]:
         return gate_reasons_for(load_state(project))

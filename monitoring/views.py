@@ -29,12 +29,12 @@ from .parsing import CLASSIFICATION, FORMAT_HELP, FORMATS
 from .permissions import can_approve_plan, can_assess, can_contribute, can_decide
 from .presentation import figures, incident_rows, metric_rows, permissions
 from .selectors import load_state, prefill
-from .services import MetricSpec, monitoring_stage
+from .services import TOOL, MetricSpec
 
 
 def _project(request: HttpRequest, project_id: int):
     project = get_visible_project(request.user, project_id)
-    if monitoring_stage(project) is None:
+    if project.tool_stage(TOOL) is None:
         raise Http404("No monitoring in this pathway")
     return project
 
@@ -93,7 +93,7 @@ def page(request: HttpRequest, project_id: int) -> HttpResponse:
             plan_form.fields[f"baseline_{metric.metric}"].initial = metric.baseline.normalize()
             if metric.minimum is not None:
                 plan_form.fields[f"minimum_{metric.metric}"].initial = metric.minimum.normalize()
-    context = project_context(project, request.user, stage=monitoring_stage(project))
+    context = project_context(project, request.user, stage=project.tool_stage(TOOL))
     context.update(
         tab="monitoring",
         state=state,
@@ -249,7 +249,7 @@ def incident(request: HttpRequest, project_id: int, incident_id: int) -> HttpRes
     project, item = _incident(request, project_id, incident_id)
     roles = roles_of(project, request.user)
     state = load_state(project)
-    context = project_context(project, request.user, stage=monitoring_stage(project))
+    context = project_context(project, request.user, stage=project.tool_stage(TOOL))
     rights = permissions(project, request.user, roles)
     context.update(
         tab="monitoring",

@@ -60,7 +60,7 @@ def require_tool_open(project: Project, tool: str, *, seen_state: str | None = N
     _check_seen_state(project, seen_state)
     if not project.is_active:
         raise ValidationError(_(PROJECT_NOT_ACTIVE), code="not_active")
-    holders = [stage for stage in project.stages if tool in (stage.tools or [])]  # one or more
+    holders = project.stages_with_tool(tool)
     current = project.current_stage
     if holders and all(stage.order < current.order for stage in holders):
         raise ValidationError(_(STAGE_APPROVED), code="stage_approved")

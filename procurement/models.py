@@ -222,9 +222,14 @@ class Project(ConcurrentTransitionMixin, models.Model):
     def stage(self, key: str) -> Stage | None:
         return self._stages_by_key.get(key)
 
+    def stages_with_tool(self, tool: str) -> list[Stage]:
+        """The stages of the project's pathway that hold the stage tool `tool`, in order (one
+        or more, e.g. validation on both validation stages; none when the pathway lacks it)."""
+        return [stage for stage in self.stages if tool in stage.tools]
+
     def tool_stage(self, tool: str) -> Stage | None:
         """The first stage of the project's pathway that holds the stage tool `tool`."""
-        return next((stage for stage in self.stages if tool in (stage.tools or [])), None)
+        return next(iter(self.stages_with_tool(tool)), None)
 
     @property
     def is_active(self) -> bool:

@@ -1,10 +1,22 @@
 """Rules and stage tools named in pathway files: validated on load, applied by the gate."""
 
+import re
+
 import pytest
 import yaml
+from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import get_template
 
 from checklists import extensions
-from checklists.loading import PathwayFileError, load_pathways
+from checklists.loading import (
+    PATHWAY_DIR,
+    PathwayFileError,
+    discover_files,
+    load_pathways,
+    parse_pathway_bytes,
+    parse_pathway_file,
+)
+from checklists.models import ChecklistItem, Pathway, Stage
 from procurement import gates
 from procurement.gates import Reason, blocking_reasons, load_stage_status
 from procurement.models import Action
@@ -13,9 +25,12 @@ from tests.personas import FIXTURES, answer, complete_need, make_team
 TOOL_REASON = Reason("tool_incomplete", "The calculation is not complete.")
 
 
-class FakeTool:
+class FakeTool(extensions.StageTool):
     name = "fake_tool"
     template_name = "procurement/partials/_reasons.html"
+    dossier_template_name = "procurement/partials/_reasons.html"
+    item_keys = ("need.problem", "need.asked_later")
+    optional_item_keys = ("need.asked_later",)
 
     def __init__(self):
         self.complete = False
@@ -25,6 +40,9 @@ class FakeTool:
 
     def gate_reasons(self, *, project, stage, status):
         return [] if self.complete else [TOOL_REASON]
+
+    def dossier_data(self, *, project, stage):
+        return None
 
 
 @pytest.fixture
@@ -57,8 +75,6 @@ def extended(db, tmp_path, registry):
     path = tmp_path / "ext-pathway.v1.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     load_pathways([path])
-    from checklists.models import Pathway
-
     return make_team(Pathway.objects.get(slug="ext-pathway"))
 
 
@@ -130,3 +146,146 @@ def test_unknown_names_are_refused(db, tmp_path, registry, change, message):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(PathwayFileError, match=message):
         load_pathways([path])
+
+
+# --- the stage-tool protocol ---------------------------------------------------------------------
+
+SHIPPED_TOOLS = {
+    "ai_classification": "decisions",
+    "business_case": "decisions",
+    "procurement_route": "decisions",
+    "requirements_list": "dossier",
+    "market_dialogue": "market",
+    "offer_evaluation": "market",
+    "monitoring": "monitoring",
+    "validation": "validation",
+}
+
+
+def test_every_registered_tool_implements_every_member():
+    tools = extensions.TOOLS
+    assert {name: type(tool).__module__.partition(".")[0] for name, tool in tools.items()} == (
+        SHIPPED_TOOLS
+    )
+    for name, tool in tools.items():
+        app = SHIPPED_TOOLS[name]
+        assert extensions.tool_problems(tool) == [], name
+        assert type(tool).__module__ == f"{app}.tool", name  # one file name per app
+        assert tool.template_name == f"{app}/tool/{name}.html"
+        assert tool.dossier_template_name == f"{app}/tool/{name}_dossier.html"
+        get_template(tool.template_name)
+        get_template(tool.dossier_template_name)
+
+
+class NoDossier(FakeTool):
+    name = "no_dossier"
+    dossier_data = extensions.StageTool.dossier_data
+
+
+class NoItemKeys(extensions.StageTool):
+    name = "no_item_keys"
+
+    def context(self, *, project, stage, user, status):
+        return {}
+
+    def gate_reasons(self, *, project, stage, status):
+        return []
+
+    def dossier_data(self, *, project, stage):
+        return None
+
+
+class StrayOptionalKey(FakeTool):
+    name = "stray_optional_key"
+    optional_item_keys = ("legal.elsewhere",)
+
+
+class ContextWithoutStatus(FakeTool):
+    name = "context_without_status"
+
+    def context(self, *, project, stage, user):
+        return {}
+
+
+class NotATool:
+    name = "not_a_tool"
+
+
+@pytest.mark.parametrize(
+    ("tool", "message"),
+    [
+        (NoDossier(), "'no_dossier' is incomplete: 'dossier_data' is not implemented."),
+        (NoItemKeys(), "'item_keys' must be a tuple of checklist item keys"),
+        (StrayOptionalKey(), "'optional_item_keys' must be among its 'item_keys'"),
+        (ContextWithoutStatus(), "'context' does not take status"),
+        (NotATool(), "'template_name' must be a non-empty string"),
+        (NotATool(), "'gate_reasons' is not implemented"),
+    ],
+)
+def test_register_tool_refuses_an_incomplete_tool(tool, message):
+    with pytest.raises(ImproperlyConfigured, match=re.escape(message)):
+        extensions.register_tool(tool)
+    assert tool.name not in extensions.TOOLS
+
+
+# --- the items a tool reads, checked by the pathway loader ---------------------------------------
+
+
+def _with_tool(tmp_path, data, slug="tool-pathway"):
+    data["slug"] = slug
+    data["stages"][1]["tools"] = ["fake_tool"]  # on the legal stage; it reads need.problem
+    path = tmp_path / f"{slug}.v1.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_pathway_with_the_items_its_tools_read_loads(db, tmp_path, registry):
+    data = yaml.safe_load((FIXTURES / "test-pathway.v1.yaml").read_text(encoding="utf-8"))
+    load_pathways([_with_tool(tmp_path, data)])  # need.asked_later is optional
+    assert Pathway.objects.get(slug="tool-pathway").stages.get(key="legal").tools == ["fake_tool"]
+
+
+def test_a_pathway_missing_an_item_its_tool_reads_is_refused(db, tmp_path, registry):
+    data = yaml.safe_load((FIXTURES / "test-pathway.v1.yaml").read_text(encoding="utf-8"))
+    data["stages"][0]["items"].pop(0)  # need.problem
+    counts = (Pathway.objects.count(), Stage.objects.count(), ChecklistItem.objects.count())
+    with pytest.raises(PathwayFileError) as excinfo:
+        load_pathways([_with_tool(tmp_path, data)])
+    assert str(excinfo.value) == (
+        "tool-pathway.v1.yaml: stage legal: the tool 'fake_tool' reads the item(s) need.problem, "
+        "which this pathway does not have."
+    )
+    assert [problem.key for problem in excinfo.value.problems] == ["legal"]
+    assert (Pathway.objects.count(), Stage.objects.count(), ChecklistItem.objects.count()) == counts
+
+
+def _default_without(key: str) -> bytes:
+    data = yaml.safe_load((PATHWAY_DIR / "indkoeb-ce-maerket-ai.v6.yaml").read_bytes())
+    for stage in data["stages"]:
+        stage["items"] = [item for item in stage["items"] if item["key"] != key]
+    return yaml.safe_dump(data, allow_unicode=True).encode()
+
+
+def test_the_classification_needs_its_required_questions_but_not_the_later_ones():
+    with pytest.raises(PathwayFileError, match=re.escape("legal.emotion_recognition_at_work")):
+        parse_pathway_bytes(
+            _default_without("legal.emotion_recognition_at_work"), "indkoeb-ce-maerket-ai.v6.yaml"
+        )
+    # Asked from version 3 on only: a pathway may do without it (the answer counts as false).
+    assert "legal.in_house_device" in extensions.TOOLS["ai_classification"].optional_item_keys
+    parse_pathway_bytes(_default_without("legal.in_house_device"), "indkoeb-ce-maerket-ai.v6.yaml")
+
+
+def test_every_pathway_file_in_the_repository_has_the_items_its_tools_read():
+    """The shipped pathways and the tests' own: each loads as it is."""
+    tests = FIXTURES.parent.parent
+    files = [
+        *discover_files(PATHWAY_DIR),
+        *sorted(FIXTURES.glob("*.yaml")),
+        *sorted(tests.glob("*/fixtures/*.v*.yaml")),
+    ]
+    named = set()
+    for path in files:
+        parsed = parse_pathway_file(path)  # raises on a missing item key
+        named.update(tool for stage in parsed["stages"] for tool in stage["tools"])
+    assert named == set(SHIPPED_TOOLS)

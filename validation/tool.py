@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from checklists.extensions import StageTool
 from checklists.roles import Role
 from procurement.gates import Reason
 
@@ -99,10 +100,9 @@ def _failing_text(verdict) -> str:
     return text
 
 
-class ValidationTool:
+class ValidationTool(StageTool):
     name = NAME
-    template_name = "validation/panel.html"
-    dossier_template_name = "validation/dossier.html"
+    item_keys = ()
 
     def gate_reasons(self, *, project, stage, status) -> list[Reason]:
         state = load_phase_state(project, phase_for_stage_key(stage.key), with_events=False)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext
 
 from decisions.dated_data import source_title_in_language
 from decisions.formatting import format_dkk
-from decisions.panels import DPIA_CRITERION_LABELS, ROUTE_LABELS
 from decisions.reasoning import cite, in_language
+from decisions.tool import DPIA_CRITERION_LABELS, ROUTE_LABELS
 
 register = template.Library()
 

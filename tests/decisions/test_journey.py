@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from checklists.extensions import RULES, TOOLS
-from decisions import panels
+from decisions import tool as decision_tools
 from decisions.business_case import parse_business_case
 from decisions.journey import classification_answers
 from decisions.services import save_business_case
@@ -265,17 +265,17 @@ def to_tender(team):
 def test_procurement_route_gives_no_gate_reason_and_uses_today_in_copenhagen(dteam):
     to_tender(dteam)
     assert load_stage_status(dteam.reload()).tool_reasons == []
-    assert panels.procurement_route_state(dteam.reload())["value_missing"] is True
+    assert decision_tools.procurement_route_state(dteam.reload())["value_missing"] is True
     answer(dteam, "tender_operation.contract_value_dkk", "2000000", by=dteam.procurement)
     assert load_stage_status(dteam.reload()).tool_reasons == []
-    with mock.patch.object(panels, "copenhagen_today", return_value=date(2025, 6, 1)):
-        known = panels.procurement_route_state(dteam.reload())["route"]
+    with mock.patch.object(decision_tools, "copenhagen_today", return_value=date(2025, 6, 1)):
+        known = decision_tools.procurement_route_state(dteam.reload())["route"]
     assert (known["eu_procedure_required"], known["threshold_dkk"]) == (True, 1644638)
-    with mock.patch.object(panels, "copenhagen_today", return_value=date(2026, 11, 26)):
-        known = panels.procurement_route_state(dteam.reload())["route"]
+    with mock.patch.object(decision_tools, "copenhagen_today", return_value=date(2026, 11, 26)):
+        known = decision_tools.procurement_route_state(dteam.reload())["route"]
     assert (known["eu_procedure_required"], known["threshold_dkk"]) == (True, 1611360)
-    with mock.patch.object(panels, "copenhagen_today", return_value=date(2028, 1, 1)):
-        unknown = panels.procurement_route_state(dteam.reload())["route"]
+    with mock.patch.object(decision_tools, "copenhagen_today", return_value=date(2028, 1, 1)):
+        unknown = decision_tools.procurement_route_state(dteam.reload())["route"]
     assert unknown["eu_procedure_required"] is None
     data = TOOLS["procurement_route"].dossier_data(project=dteam.reload(), stage=None)
     assert data["value_dkk"] == 2000000

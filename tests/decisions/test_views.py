@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.utils import translation
 
-from decisions import panels
+from decisions import tool as decision_tools
 from decisions.models import BusinessCase
 from procurement.models import Action
 from procurement.transitions import perform_transition
@@ -330,10 +330,10 @@ def test_procurement_route_panel_on_the_tender_stage(client, dteam):
     html = client.get(panel_url(dteam, "procurement_route")).content.decode()
     assert 'data-state="missing"' in html
     answer(dteam, "tender_operation.contract_value_dkk", "3350000", by=dteam.procurement)
-    with mock.patch.object(panels, "copenhagen_today", return_value=date(2025, 6, 1)):
+    with mock.patch.object(decision_tools, "copenhagen_today", return_value=date(2025, 6, 1)):
         html = client.get(f"/projects/{dteam.project.pk}/").content.decode()
     assert 'id="procurement-route-panel"' in html and 'data-state="eu_procedure"' in html
     assert "1.644.638 kr." in html and "3.350.000 kr." in html and "kfst.dk" in html
-    with mock.patch.object(panels, "copenhagen_today", return_value=date(2028, 1, 1)):
+    with mock.patch.object(decision_tools, "copenhagen_today", return_value=date(2028, 1, 1)):
         html = client.get(panel_url(dteam, "procurement_route")).content.decode()
     assert 'data-state="unknown"' in html and "1.644.638" not in html

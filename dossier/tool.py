@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from checklists.extensions import StageTool
 from checklists.models import Stage
 from procurement.downloads import file_name_part
 from procurement.guards import tool_is_open
@@ -128,15 +129,14 @@ def requirements_data(requirements: list[Requirement]) -> dict[str, Any]:
     }
 
 
-class RequirementsListTool:
+class RequirementsListTool(StageTool):
     name = TOOL_NAME
-    template_name = "dossier/tools/_requirements_list.html"
-    dossier_template_name = "dossier/pdf/tools/_requirements_list.html"
+    item_keys = ()  # a requirement may cite any item as its source; none is read by key
 
-    def context(self, *, project: Project, stage: Stage, user, status=None) -> dict[str, Any]:
+    def context(self, *, project: Project, stage: Stage, user, status) -> dict[str, Any]:
         return requirements_panel(project, user)
 
-    def gate_reasons(self, *, project: Project, stage: Stage, status=None) -> list:
+    def gate_reasons(self, *, project: Project, stage: Stage, status) -> list:
         return list_problems(project_requirements(project))
 
     def dossier_data(self, *, project: Project, stage: Stage) -> dict[str, Any] | None:
