@@ -129,6 +129,26 @@ def register_tool(tool: StageTool) -> StageTool:
     return tool
 
 
-def evaluate_rules(values_by_key: Mapping[str, str]) -> dict[str, bool]:
-    """Every registered rule's result for one project's answers."""
-    return {name: bool(rule(values_by_key)) for name, rule in RULES.items()}
+class RuleResults(Mapping):
+    """Every registered rule's result for one project's answers, each worked out when first
+    read: most stages name no rule, and a rule may be costly (the AI Act classification)."""
+
+    def __init__(self, values_by_key: Mapping[str, str]):
+        self.values_by_key = values_by_key
+        self._results: dict[str, bool] = {}
+
+    def __getitem__(self, name: str) -> bool:
+        if name not in self._results:
+            self._results[name] = bool(RULES[name](self.values_by_key))
+        return self._results[name]
+
+    def __iter__(self):
+        return iter(RULES)
+
+    def __len__(self) -> int:
+        return len(RULES)
+
+
+def evaluate_rules(values_by_key: Mapping[str, str]) -> RuleResults:
+    """Every registered rule's result for one project's answers (read as a mapping)."""
+    return RuleResults(values_by_key)

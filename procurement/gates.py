@@ -291,7 +291,14 @@ def load_stage_statuses(
     project_ids = [project.pk for project in projects]
     roles_by_user: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     people_by_role: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    memberships = Membership.objects.filter(project_id__in=project_ids).select_related("user")
+    memberships = (
+        Membership.objects.filter(project_id__in=project_ids)
+        .select_related("user")
+        # What a member's name (`str(user)`) is made of.
+        .only(
+            "project_id", "user_id", "role", "user__first_name", "user__last_name", "user__username"
+        )
+    )
     for membership in memberships if not checklist_only else ():
         roles_by_user[membership.project_id][membership.user_id].add(membership.role)
         people_by_role[membership.project_id][membership.role].append(str(membership.user))
