@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import cached_property
 
 from checklists.roles import Role
 
@@ -40,6 +42,11 @@ class ProjectRow:
     overdue: bool = False
     # (text, Bootstrap colour, link) shown beside the state, e.g. an open monitoring incident.
     badges: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @cached_property
+    def url(self) -> str:
+        """The project's page (a row may be listed in "Awaiting you" and in the table)."""
+        return reverse("project_detail", args=[self.project.pk])
 
 
 # Other apps add to the rows from their AppConfig.ready(), each in a fixed number of queries:
