@@ -19,7 +19,8 @@ def test_pages_send_a_strict_policy(client, db):
 
 def test_no_template_has_inline_scripts_or_styles():
     """Browsers apply the policy; the PDF dossier's templates (and the stage tools' print
-    templates) are read by WeasyPrint only, and e-mail bodies by mail programs (which need their styles inline and never see the header)."""
+    templates) are read by WeasyPrint only, and e-mail bodies by mail programs (which need
+    their styles inline and never see the header)."""
     offenders = []
     for path in TEMPLATES.rglob("*.html"):
         parts = path.relative_to(TEMPLATES).parts
